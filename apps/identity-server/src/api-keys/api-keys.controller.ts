@@ -1,0 +1,49 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal, RequestMeta } from '../auth/principal.js';
+import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
+import { ListQueryDto, pageArgs } from '../common/pagination.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { CreateApiKeyDto } from './dto/api-key.dto.js';
+
+@ApiTags('api-keys')
+@Controller('api/v1/tenants/:tenantId/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Permission('create', 'ApiKey')
+  @ApiOperation({ summary: 'Create a tenant API key; the key is in this response only' })
+  @ApiCreatedResponse({ description: '{ id, name, prefix, role, key, createdAt, expiresAt }' })
+  create(
+    @TenantId() tenantId: string,
+    @Body() dto: CreateApiKeyDto,
+    @CurrentPrincipal() principal: Principal,
+    @Meta() meta: RequestMeta,
+  ) {
+    return this.apiKeys.create(tenantId, dto, principal, meta);
+  }
+
+  @Get()
+  @Permission('read', 'ApiKey')
+  @ApiOperation({ summary: 'List live API keys with prefix and last-used time' })
+  list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
+    const { limit, after } = pageArgs(query);
+    return this.apiKeys.list(tenantId, limit, after);
+  }
+
+  @Delete(':keyId')
+  @HttpCode(204)
+  @Permission('delete', 'ApiKey')
+  @ApiOperation({ summary: 'Revoke an API key; it stops working on the next request' })
+  @ApiNoContentResponse()
+  async revoke(
+    @TenantId() tenantId: string,
+    @Param('keyId') keyId: string,
+    @CurrentPrincipal() principal: Principal,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    await this.apiKeys.revoke(tenantId, keyId, principal, meta);
+  }
+}

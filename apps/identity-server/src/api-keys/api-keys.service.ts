@@ -1,0 +1,172 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Brackets, DataSource, IsNull } from 'typeorm';
+import { canGrantRole, isBuiltInRole, type BuiltInRoleKey } from '#policy';
+import { encodeCursor, isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
+import { AuditService } from '../audit/audit.service.js';
+import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { DomainException, ErrorCode } from '../common/errors.js';
+import { fieldErrors } from '../common/problem.filter.js';
+import type { Page } from '../common/pagination.js';
+import { lockTenant } from '../tenants/tenants.service.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+import type { CreateApiKeyDto } from './dto/api-key.dto.js';
+
+export const TENANT_KEY_KIND = 'tk';
+/** last_used_at is written at most this often per key, so authentication stays read-only. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  role: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface AuthenticatedKey {
+  id: string;
+  tenantId: string;
+  role: BuiltInRoleKey;
+  name: string;
+}
+
+@Injectable()
+export class ApiKeysService {
+  private readonly logger = new Logger('ApiKeys');
+  private readonly lastUsedWritten = new Map<string, number>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async create(
+    tenantId: string,
+    dto: CreateApiKeyDto,
+    principal: Principal,
+    meta: RequestMeta,
+  ): Promise<ApiKeyView & { key: string }> {
+    const role = dto.role ?? 'viewer';
+    if (principal.kind === 'api_key' && !canGrantRole(principal.role, role)) {
+      throw new DomainException(ErrorCode.RoleEscalation, `A ${principal.role} key cannot create a ${role} key`);
+    }
+    const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= Date.now()) {
+      throw fieldErrors([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
+    }
+    const issued = issueSecret(TENANT_KEY_KIND);
+    const row: ApiKeyEntity = {
+      tenantId,
+      id: newId(),
+      name: dto.name,
+      role,
+      prefix: issued.prefix,
+      keyHash: issued.hash,
+      createdByType: principal.kind,
+      createdById: principal.id,
+      createdAt: new Date(),
+      expiresAt,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
+    await this.dataSource.transaction(async (em) => {
+      await lockTenant(em, tenantId);
+      await em.insert(ApiKeyEntity, row);
+      await this.audit.record(em, {
+        tenantId,
+        type: 'apikey.created',
+        actor: actorOf(principal),
+        target: { type: 'api_key', id: row.id },
+        meta,
+        changes: { after: { name: row.name, role, prefix: row.prefix, expiresAt: expiresAt?.toISOString() ?? null } },
+      });
+    });
+    return { ...toView(row), key: issued.secret };
+  }
+
+  async list(tenantId: string, limit: number, after: CursorKey | null): Promise<Page<ApiKeyView>> {
+    const qb = this.dataSource
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .where('k.tenant_id = :tenantId AND k.revoked_at IS NULL', { tenantId });
+    if (after) {
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('k.created_at > :at', { at: after.at }).orWhere('(k.created_at = :at AND k.id > :id)', { id: after.id }),
+        ),
+      );
+    }
+    const rows = await qb.orderBy('k.created_at', 'ASC').addOrderBy('k.id', 'ASC').limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  /** Revoked at once: authentication reads the row on every request. */
+  async revoke(tenantId: string, id: string, principal: Principal, meta: RequestMeta): Promise<void> {
+    if (!isUuid(id)) throw new DomainException(ErrorCode.ApiKeyNotFound);
+    await this.dataSource.transaction(async (em) => {
+      const result = await em
+        .createQueryBuilder()
+        .update(ApiKeyEntity)
+        .set({ revokedAt: () => 'now()' })
+        .where('tenant_id = :tenantId AND id = :id AND revoked_at IS NULL', { tenantId, id })
+        .returning(['name', 'role', 'prefix'])
+        .execute();
+      const revoked = (result.raw as { name: string; role: string; prefix: string }[])[0];
+      if (!revoked) throw new DomainException(ErrorCode.ApiKeyNotFound);
+      await this.audit.record(em, {
+        tenantId,
+        type: 'apikey.revoked',
+        actor: actorOf(principal),
+        target: { type: 'api_key', id },
+        meta,
+        changes: { before: { name: revoked.name, role: revoked.role, prefix: revoked.prefix } },
+      });
+    });
+  }
+
+  /** The live key that matches the credential, compared in constant time; null otherwise. */
+  async authenticate(prefix: string, credential: string): Promise<AuthenticatedKey | null> {
+    const candidates = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .findBy({ prefix, revokedAt: IsNull() });
+    const now = Date.now();
+    for (const key of candidates) {
+      if (!secretMatches(credential, key.keyHash)) continue;
+      if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
+      if (!isBuiltInRole(key.role)) return null;
+      this.touch(key, now);
+      return { id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
+    }
+    return null;
+  }
+
+  private touch(key: ApiKeyEntity, now: number): void {
+    const written = this.lastUsedWritten.get(key.id) ?? key.lastUsedAt?.getTime() ?? 0;
+    if (now - written < LAST_USED_RESOLUTION_MS) return;
+    this.lastUsedWritten.set(key.id, now);
+    if (this.lastUsedWritten.size > 100_000) this.lastUsedWritten.clear();
+    this.dataSource
+      .getRepository(ApiKeyEntity)
+      .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: new Date(now) })
+      .catch((error: unknown) => this.logger.warn({ err: error, keyId: key.id }, 'could not record last use of an API key'));
+  }
+}
+
+function toView(k: ApiKeyEntity): ApiKeyView {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: `${TENANT_KEY_KIND}_${k.prefix}`,
+    role: k.role,
+    createdAt: k.createdAt.toISOString(),
+    expiresAt: k.expiresAt?.toISOString() ?? null,
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  };
+}

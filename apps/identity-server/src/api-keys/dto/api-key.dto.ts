@@ -1,0 +1,23 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from '#policy';
+
+export class CreateApiKeyDto {
+  @ApiProperty({ maxLength: 100, example: 'ci-deploy' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiPropertyOptional({ enum: BUILT_IN_ROLE_KEYS, default: 'viewer' })
+  @IsOptional()
+  @IsIn(BUILT_IN_ROLE_KEYS)
+  role?: BuiltInRoleKey;
+
+  @ApiPropertyOptional({ description: 'RFC 3339 time after which the key stops working' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string;
+}

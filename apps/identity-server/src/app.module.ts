@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { ProblemFilter } from './common/problem.filter.js';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './metrics/metrics.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.dbPoolSize, migrate: true }),
+        AuditModule,
+        TenantsModule,
+        ApiKeysModule,
+        AuthModule,
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+      exports: [APP_CONFIG],
+    };
+  }
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import { encodeCursor, newId, type CursorKey } from '#database';
+import type { Actor, RequestMeta } from '../auth/principal.js';
+import { AuditEventEntity, type AuditChanges } from './audit-event.entity.js';
+
+export interface AuditRecord {
+  tenantId: string;
+  type: string;
+  actor: Actor;
+  target: { type: string; id: string };
+  meta: RequestMeta;
+  changes?: AuditChanges;
+}
+
+export interface AuditEventView {
+  id: string;
+  type: string;
+  actor: Actor;
+  target: { type: string; id: string };
+  tenantId: string;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  at: string;
+  changes?: AuditChanges;
+}
+
+export interface AuditFilter {
+  type?: string;
+  actorId?: string;
+  targetId?: string;
+  since?: Date;
+  until?: Date;
+}
+
+/** Writes audit events inside the caller's transaction and reads them back with filters. */
+@Injectable()
+export class AuditService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Must be called with the EntityManager of the transaction that makes the change. */
+  async record(em: EntityManager, event: AuditRecord): Promise<void> {
+    if (!em.queryRunner?.isTransactionActive) {
+      throw new Error('audit events are written inside the transaction of the change they describe');
+    }
+    const row: AuditEventEntity = {
+      tenantId: event.tenantId,
+      id: newId(),
+      type: event.type,
+      actorType: event.actor.type,
+      actorId: event.actor.id,
+      targetType: event.target.type,
+      targetId: event.target.id,
+      ip: event.meta.ip,
+      userAgent: event.meta.userAgent,
+      requestId: event.meta.requestId,
+      changes: event.changes ?? null,
+      at: new Date(),
+    };
+    // jsonb columns do not fit TypeORM's deep-partial insert type; the row is fully typed above.
+    await em.insert(AuditEventEntity, row as QueryDeepPartialEntity<AuditEventEntity>);
+  }
+
+  async list(
+    tenantId: string,
+    filter: AuditFilter,
+    limit: number,
+    after: CursorKey | null,
+  ): Promise<{ data: AuditEventView[]; nextCursor: string | null }> {
+    const qb = this.dataSource
+      .getRepository(AuditEventEntity)
+      .createQueryBuilder('e')
+      .where('e.tenant_id = :tenantId', { tenantId });
+    if (filter.type) {
+      if (filter.type.endsWith('.*')) {
+        qb.andWhere("e.type LIKE :prefix ESCAPE '\\'", { prefix: `${escapeLike(filter.type.slice(0, -1))}%` });
+      } else {
+        qb.andWhere('e.type = :type', { type: filter.type });
+      }
+    }
+    if (filter.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
+    if (filter.targetId) qb.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
+    if (filter.since) qb.andWhere('e.at >= :since', { since: filter.since });
+    if (filter.until) qb.andWhere('e.at < :until', { until: filter.until });
+    if (after) {
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('e.at > :afterAt', { afterAt: after.at }).orWhere('(e.at = :afterAt AND e.id > :afterId)', {
+            afterId: after.id,
+          }),
+        ),
+      );
+    }
+    const rows = await qb.orderBy('e.at', 'ASC').addOrderBy('e.id', 'ASC').limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
+    };
+  }
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function toView(e: AuditEventEntity): AuditEventView {
+  return {
+    id: e.id,
+    type: e.type,
+    actor: { type: e.actorType, id: e.actorId },
+    target: { type: e.targetType, id: e.targetId },
+    tenantId: e.tenantId,
+    ip: e.ip,
+    userAgent: e.userAgent,
+    requestId: e.requestId,
+    at: e.at.toISOString(),
+    ...(e.changes ? { changes: e.changes } : {}),
+  };
+}

@@ -1,0 +1,103 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { decideForRole, rolesAllowed } from '#policy';
+import { isUuid, parseSecret } from '#database';
+import { DomainException, ErrorCode } from '../common/errors.js';
+import {
+  AUTHENTICATED,
+  IS_PUBLIC,
+  OPERATOR_ONLY,
+  PERMISSION,
+  type RequiredPermission,
+} from '../common/decorators.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { OPERATOR_KEY_KIND, OperatorKeyService } from './operator-key.service.js';
+import type { Principal } from './principal.js';
+
+/**
+ * Deny by default: every route needs a valid credential unless marked @Public(), and a route
+ * that declares neither a permission, @OperatorOnly() nor @Authenticated() is refused.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('AuthGuard');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly operatorKey: OperatorKeyService,
+    private readonly apiKeys: ApiKeysService,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const principal = await this.authenticate(request);
+    request.principal = principal;
+
+    await this.resolveTenant(request, principal);
+
+    if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets)) {
+      if (principal.kind !== 'operator') throw new DomainException(ErrorCode.OperatorRequired);
+      return true;
+    }
+    const permission = this.reflector.getAllAndOverride<RequiredPermission | undefined>(PERMISSION, targets);
+    if (permission) {
+      this.authorize(principal, permission);
+      return true;
+    }
+    if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED, targets)) return true;
+
+    this.logger.error(`route ${request.method} ${request.routeOptions.url ?? ''} declares no permission: refused`);
+    throw new DomainException(ErrorCode.PermissionDenied);
+  }
+
+  private async authenticate(request: FastifyRequest): Promise<Principal> {
+    const header = request.headers.authorization;
+    if (typeof header !== 'string' || header.length === 0) {
+      throw new DomainException(ErrorCode.Unauthenticated, 'Send a credential in the Authorization header: Bearer <key>');
+    }
+    const match = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
+    const credential = match?.[1];
+    const parsed = credential ? parseSecret(credential) : null;
+    if (!credential || !parsed) {
+      throw new DomainException(ErrorCode.Unauthenticated, 'The credential is not valid');
+    }
+    if (parsed.kind === OPERATOR_KEY_KIND && this.operatorKey.matches(credential)) {
+      return { kind: 'operator', id: 'platform' };
+    }
+    if (parsed.kind === 'tk') {
+      const key = await this.apiKeys.authenticate(parsed.prefix, credential);
+      if (key) return { kind: 'api_key', id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
+    }
+    this.logger.warn({ prefix: `${parsed.kind}_${parsed.prefix}`, ip: request.ip }, 'rejected credential');
+    throw new DomainException(ErrorCode.Unauthenticated, 'The credential is not valid, expired or revoked');
+  }
+
+  /** A tenant another principal cannot see is reported exactly like one that does not exist. */
+  private async resolveTenant(request: FastifyRequest, principal: Principal): Promise<void> {
+    const params = request.params as Record<string, string | undefined> | undefined;
+    const tenantId = params?.tenantId;
+    if (tenantId === undefined) return;
+    if (!isUuid(tenantId)) throw new DomainException(ErrorCode.TenantNotFound);
+    if (principal.kind === 'api_key') {
+      if (principal.tenantId !== tenantId) throw new DomainException(ErrorCode.TenantNotFound);
+    } else if (!(await this.tenants.exists(tenantId))) {
+      throw new DomainException(ErrorCode.TenantNotFound);
+    }
+    request.tenantId = tenantId;
+  }
+
+  private authorize(principal: Principal, { action, subject }: RequiredPermission): void {
+    if (principal.kind === 'operator') return;
+    const decision = decideForRole(principal.role, action, subject);
+    if (decision.allowed) return;
+    const holders = rolesAllowed(action, subject);
+    if (holders.length === 1 && holders[0] === 'admin') throw new DomainException(ErrorCode.AdminRequired);
+    throw new DomainException(ErrorCode.PermissionDenied, `Your role (${principal.role}) may not ${action} ${subject}`);
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { issueSecret, secretMatches, sha256 } from '#database';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { PlatformCredentialEntity } from './platform-credential.entity.js';
+
+export const OPERATOR_KEY_KIND = 'op';
+
+/**
+ * The platform operator key: PLATFORM_API_KEY when set, otherwise one generated on the first
+ * start, stored as a SHA-256 hash, and printed once.
+ */
+@Injectable()
+export class OperatorKeyService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('OperatorKey');
+  private hash: Buffer | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.platformApiKey) {
+      this.hash = sha256(this.config.platformApiKey);
+      this.logger.log('operator key: using PLATFORM_API_KEY');
+      return;
+    }
+    this.hash = await this.loadOrGenerate();
+  }
+
+  matches(credential: string): boolean {
+    return this.hash !== null && secretMatches(credential, this.hash);
+  }
+
+  /** Replaces the stored key and returns the new one (CLI: npm run operator-key -- --rotate). */
+  async rotate(): Promise<string> {
+    const issued = issueSecret(OPERATOR_KEY_KIND);
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(PlatformCredentialEntity)
+      .values({ kind: 'operator', prefix: issued.prefix, keyHash: issued.hash, createdAt: new Date() })
+      .orUpdate(['prefix', 'key_hash', 'created_at'], ['kind'])
+      .execute();
+    this.hash = issued.hash;
+    return issued.secret;
+  }
+
+  private async loadOrGenerate(): Promise<Buffer> {
+    const repo = this.dataSource.getRepository(PlatformCredentialEntity);
+    const existing = await repo.findOneBy({ kind: 'operator' });
+    if (existing) {
+      this.logger.log(`operator key: using the stored key ${OPERATOR_KEY_KIND}_${existing.prefix}_… (created ${existing.createdAt.toISOString()})`);
+      return existing.keyHash;
+    }
+    const issued = issueSecret(OPERATOR_KEY_KIND);
+    // Several instances may start together: only the one whose insert lands prints its key.
+    const result = await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ kind: 'operator', prefix: issued.prefix, keyHash: issued.hash, createdAt: new Date() })
+      .orIgnore()
+      .returning(['kind'])
+      .execute();
+    if ((result.raw as unknown[]).length === 0) return (await repo.findOneByOrFail({ kind: 'operator' })).keyHash;
+    this.logger.warn(
+      `generated the platform operator key; it is shown this once, store it now: ${issued.secret}`,
+    );
+    return issued.hash;
+  }
+}

@@ -1,0 +1,70 @@
+import { createParamDecorator, ExecutionContext, SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { Principal, RequestMeta } from '../auth/principal.js';
+
+export const IS_PUBLIC = 'auth:public';
+export const PERMISSION = 'auth:permission';
+export const OPERATOR_ONLY = 'auth:operator';
+export const AUTHENTICATED = 'auth:authenticated';
+
+export interface RequiredPermission {
+  action: string;
+  subject: string;
+}
+
+/** The route needs no credential. Every other route is authenticated by the global guard. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The route's one permission, checked by the global guard against the caller's role. */
+export const Permission = (action: string, subject: string) =>
+  applyDecorators(
+    SetMetadata(PERMISSION, { action, subject } satisfies RequiredPermission),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid credential' }),
+    ApiForbiddenResponse({ description: `Requires ${action} on ${subject}` }),
+  );
+
+/** Only the platform operator key may call the route. */
+export const OperatorOnly = () =>
+  applyDecorators(
+    SetMetadata(OPERATOR_ONLY, true),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid credential' }),
+    ApiForbiddenResponse({ description: 'Platform operator only' }),
+  );
+
+/** Any valid credential may call the route; the handler narrows what it returns. */
+export const Authenticated = () =>
+  applyDecorators(
+    SetMetadata(AUTHENTICATED, true),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid credential' }),
+  );
+
+/** The authenticated principal; throws if a route reads it without authentication. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<FastifyRequest>().principal;
+  if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
+  return principal;
+});
+
+/** The tenant of a /tenants/:tenantId route, checked by the guard; fails loudly if missing. */
+export const TenantId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const tenantId = ctx.switchToHttp().getRequest<FastifyRequest>().tenantId;
+  if (!tenantId) throw new Error('TenantId used on a route without a checked :tenantId');
+  return tenantId;
+});
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const ua = request.headers['user-agent'];
+  return {
+    ip: request.ip ?? null,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 512) : null,
+    requestId: String(request.id).slice(0, 128),
+  };
+}
+
+export const Meta = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestMeta =>
+  requestMeta(ctx.switchToHttp().getRequest<FastifyRequest>()),
+);

@@ -1,0 +1,93 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { DomainException, ErrorCode, FieldError, ProblemDetails, problemFor } from './errors.js';
+
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ErrorCode.MalformedJson,
+  FST_ERR_CTP_EMPTY_JSON_BODY: ErrorCode.MalformedJson,
+  FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.PayloadTooLarge,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.UnsupportedMediaType,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCode.ValidationFailed,
+};
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.ValidationFailed,
+  401: ErrorCode.Unauthenticated,
+  403: ErrorCode.PermissionDenied,
+  404: ErrorCode.RouteNotFound,
+  405: ErrorCode.MethodNotAllowed,
+  413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
+  503: ErrorCode.ServiceUnavailable,
+};
+
+const logger = new Logger('Errors');
+
+/**
+ * Turns anything thrown into an RFC 9457 problem. Unknown errors become a 500 that carries only
+ * an error id; the error itself goes to the log under that id.
+ */
+export function toProblem(error: unknown, requestId?: string): ProblemDetails {
+  if (error instanceof DomainException) {
+    return problemFor(error.code, error.detail, error.errors);
+  }
+  // Fastify's own errors (body parsing, size limit) may arrive bare or wrapped by Nest.
+  const fastifyError = error instanceof HttpException && error.cause ? error.cause : error;
+  const fastifyCode = (fastifyError as { code?: unknown } | null)?.code;
+  if (typeof fastifyCode === 'string' && fastifyCode in FASTIFY_CODES) {
+    const code = FASTIFY_CODES[fastifyCode] as ErrorCode;
+    return problemFor(code, plainFastifyMessage(code, fastifyError));
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const code = STATUS_CODES[status];
+    if (code) {
+      const detail = code === ErrorCode.RouteNotFound ? 'No route matches this method and path' : error.message;
+      return { ...problemFor(code, detail), status };
+    }
+  }
+  const statusCode = (error as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const code = STATUS_CODES[statusCode] ?? ErrorCode.ValidationFailed;
+    return { ...problemFor(code, (error as Error).message), status: statusCode };
+  }
+  const errorId = randomUUID();
+  logger.error(
+    { errorId, requestId, err: error instanceof Error ? { message: error.message, stack: error.stack, name: error.name } : error },
+    `unexpected error ${errorId}`,
+  );
+  return { ...problemFor(ErrorCode.InternalError, `An unexpected error occurred (error id ${errorId})`), errorId };
+}
+
+function plainFastifyMessage(code: ErrorCode, error: unknown): string {
+  switch (code) {
+    case ErrorCode.PayloadTooLarge:
+      return 'The request body exceeds the 1 MB limit';
+    case ErrorCode.MalformedJson:
+      return 'The request body is not valid JSON';
+    case ErrorCode.UnsupportedMediaType:
+      return 'Send JSON with Content-Type: application/json';
+    default:
+      return error instanceof Error ? error.message : 'Bad request';
+  }
+}
+
+export function sendProblem(reply: FastifyReply, problem: ProblemDetails, request?: FastifyRequest): void {
+  const body = request ? { ...problem, instance: request.url.split('?')[0] } : problem;
+  void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+}
+
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    sendProblem(reply, toProblem(exception, request.id), request);
+  }
+}
+
+export function fieldErrors(errors: FieldError[]): DomainException {
+  return new DomainException(ErrorCode.ValidationFailed, 'Some fields are not valid', errors);
+}

@@ -1,0 +1,27 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { fieldErrors } from './problem.filter.js';
+import type { FieldError } from './errors.js';
+
+function flatten(errors: ValidationError[], parent = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    for (const message of Object.values(error.constraints ?? {})) {
+      out.push({ field, message: message.replace(/^property (\S+) should not exist$/, 'unknown field') });
+    }
+    if (error.children && error.children.length > 0) out.push(...flatten(error.children, field));
+  }
+  return out;
+}
+
+/** Whitelisting, unknown fields refused, types converted; one entry per bad field. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => fieldErrors(flatten(errors)),
+  });
+}

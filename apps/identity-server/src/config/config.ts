@@ -1,0 +1,130 @@
+import { isIP } from 'node:net';
+
+/**
+ * Typed configuration, read once from the environment and validated at boot.
+ * A bad value stops the start with one line naming the variable (see ConfigError).
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  /** Null: run an embedded PostgreSQL in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  dbPoolSize: number;
+  /** Sensitive: the operator key given by the environment, if any. */
+  platformApiKey: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustedProxies: string[];
+  shutdownTimeoutMs: number;
+  /** Serve /openapi.json and /docs. */
+  docsEnabled: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+function isCidrOrIp(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  if (rest.length > 0 || address === undefined) return false;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = read(env, 'HOST') ?? '0.0.0.0';
+  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(
+    /\/+$/,
+    '',
+  );
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']) ?? null;
+
+  const platformApiKey = read(env, 'PLATFORM_API_KEY') ?? null;
+  if (platformApiKey !== null && platformApiKey.length < 32) {
+    throw new ConfigError('PLATFORM_API_KEY', 'must be at least 32 characters (use a random value)');
+  }
+
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const trustedProxies = (read(env, 'TRUSTED_PROXIES') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of trustedProxies) {
+    if (!isCidrOrIp(entry)) {
+      throw new ConfigError('TRUSTED_PROXIES', `"${entry}" is not an IP address or CIDR`);
+    }
+  }
+
+  return {
+    port,
+    host,
+    publicUrl,
+    databaseUrl,
+    dataDir: read(env, 'DATA_DIR') ?? './.data',
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 500),
+    platformApiKey,
+    logLevel: logLevel as AppConfig['logLevel'],
+    trustedProxies,
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    docsEnabled: bool(env, 'DOCS_ENABLED', true),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

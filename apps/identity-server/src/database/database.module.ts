@@ -1,0 +1,36 @@
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { runMigrations } from '#database';
+import { createDataSource } from './data-source.js';
+
+export const DATABASE_URL = Symbol('DATABASE_URL');
+
+/** Provides the one DataSource, migrated before anything else starts, closed last. */
+@Global()
+@Module({})
+export class DatabaseModule implements OnApplicationShutdown {
+  static forRoot(options: { url: string; poolSize: number; migrate: boolean }): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        {
+          provide: DataSource,
+          useFactory: async () => {
+            const logger = new Logger('Database');
+            const dataSource = createDataSource(options.url, options.poolSize);
+            await dataSource.initialize();
+            if (options.migrate) await runMigrations(dataSource, (m) => logger.log(m));
+            return dataSource;
+          },
+        },
+      ],
+      exports: [DataSource],
+    };
+  }
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

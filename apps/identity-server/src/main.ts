@@ -1,0 +1,72 @@
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '#database';
+import { createApp } from './app.factory.js';
+import { createRootLogger } from './common/logger.js';
+import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createRootLogger(config.logLevel);
+  const startedAt = performance.now();
+
+  let embedded: EmbeddedPostgresHandle | null = null;
+  if (!config.databaseUrl) {
+    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using an embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      database: 'identity',
+      log: (message) => logger.info(message),
+    });
+  }
+
+  let shuttingDown = false;
+  const stopEmbedded = async () => {
+    if (embedded) await embedded.stop().catch((e: unknown) => logger.error({ err: e }, 'embedded PostgreSQL did not stop cleanly'));
+  };
+
+  try {
+    const { app } = await createApp(config, config.databaseUrl ?? embedded!.url, logger);
+    await app.listen({ port: config.port, host: config.host });
+    logger.info(
+      { url: await app.getUrl(), publicUrl: config.publicUrl, startupMs: Math.round(performance.now() - startedAt) },
+      `identity server ready on ${config.host}:${config.port}`,
+    );
+
+    const shutdown = async (signal: string) => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      logger.info(`${signal} received: draining requests, then closing the database`);
+      const force = setTimeout(() => {
+        logger.error(`shutdown took longer than ${config.shutdownTimeoutMs} ms: exiting`);
+        process.exit(1);
+      }, config.shutdownTimeoutMs);
+      force.unref();
+      try {
+        await app.close();
+        await stopEmbedded();
+        logger.info('shut down cleanly');
+        logger.flush();
+        process.exit(0);
+      } catch (error) {
+        logger.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      }
+    };
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (s) => void shutdown(s));
+  } catch (error) {
+    logger.fatal({ err: error }, `could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await stopEmbedded();
+    logger.flush();
+    process.exit(1);
+  }
+}
+
+void main();

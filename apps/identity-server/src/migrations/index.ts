@@ -1,0 +1,5 @@
+import type { MigrationInterface } from 'typeorm';
+import { Initial1795349925330 } from './1795349925330-Initial.js';
+
+/** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795349925330];

@@ -1,0 +1,133 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IDENTITY_PROVIDERS, SETTING_BOUNDS, type IdentityProviderSetting } from '../settings.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export const SLUG_PATTERN = /^[a-z0-9-]{2,63}$/;
+
+export class PasswordPolicyDto {
+  @ApiPropertyOptional({ minimum: SETTING_BOUNDS.passwordMinLength.min, maximum: SETTING_BOUNDS.passwordMinLength.max, default: 12 })
+  @IsOptional()
+  @IsInt()
+  @Min(SETTING_BOUNDS.passwordMinLength.min)
+  @Max(SETTING_BOUNDS.passwordMinLength.max)
+  minLength?: number;
+
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireUppercase?: boolean;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireLowercase?: boolean;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireDigit?: boolean;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireSymbol?: boolean;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: SETTING_BOUNDS.preventReuse.max, default: 0, description: 'Refuse the last N passwords' })
+  @IsOptional()
+  @IsInt()
+  @Min(SETTING_BOUNDS.preventReuse.min)
+  @Max(SETTING_BOUNDS.preventReuse.max)
+  preventReuse?: number;
+}
+
+export class TenantSettingsDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 7 })
+  @IsOptional()
+  @IsInt()
+  @Min(SETTING_BOUNDS.invitationTtlDays.min)
+  @Max(SETTING_BOUNDS.invitationTtlDays.max)
+  invitationTtlDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: SETTING_BOUNDS.maxMembers.max, default: 10 })
+  @IsOptional()
+  @IsInt()
+  @Min(SETTING_BOUNDS.maxMembers.min)
+  @Max(SETTING_BOUNDS.maxMembers.max)
+  maxMembers?: number;
+
+  @ApiPropertyOptional({ enum: IDENTITY_PROVIDERS, isArray: true, default: ['any'] })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(IDENTITY_PROVIDERS.length)
+  @ArrayUnique()
+  @IsIn(IDENTITY_PROVIDERS, { each: true })
+  allowedIdentityProviders?: IdentityProviderSetting[];
+
+  @ApiPropertyOptional({ minimum: SETTING_BOUNDS.sessionTtlMinutes.min, maximum: SETTING_BOUNDS.sessionTtlMinutes.max, default: 1440 })
+  @IsOptional()
+  @IsInt()
+  @Min(SETTING_BOUNDS.sessionTtlMinutes.min)
+  @Max(SETTING_BOUNDS.sessionTtlMinutes.max)
+  sessionTtlMinutes?: number;
+
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @IsBoolean()
+  mfaRequired?: boolean;
+
+  @ApiPropertyOptional({ type: PasswordPolicyDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PasswordPolicyDto)
+  passwordPolicy?: PasswordPolicyDto;
+}
+
+export class CreateTenantDto {
+  @ApiProperty({ maxLength: 200, example: 'Acme Corp' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ pattern: SLUG_PATTERN.source, description: 'Derived from the name if absent', example: 'acme' })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: 'slug must be 2 to 63 characters of a-z, 0-9 and -' })
+  slug?: string;
+
+  @ApiPropertyOptional({ type: TenantSettingsDto })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TenantSettingsDto)
+  settings?: TenantSettingsDto;
+}
+
+export class UpdateTenantDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ pattern: SLUG_PATTERN.source })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: 'slug must be 2 to 63 characters of a-z, 0-9 and -' })
+  slug?: string;
+
+  @ApiPropertyOptional({ type: TenantSettingsDto, description: 'Merged into the current settings' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TenantSettingsDto)
+  settings?: TenantSettingsDto;
+}

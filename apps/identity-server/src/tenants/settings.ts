@@ -1,0 +1,62 @@
+export const IDENTITY_PROVIDERS = ['any', 'google', 'microsoft', 'password'] as const;
+export type IdentityProviderSetting = (typeof IDENTITY_PROVIDERS)[number];
+
+export interface PasswordPolicy {
+  minLength: number;
+  requireUppercase: boolean;
+  requireLowercase: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+  /** Refuse the last N passwords; 0 allows reuse. */
+  preventReuse: number;
+}
+
+export interface TenantSettings {
+  invitationTtlDays: number;
+  maxMembers: number;
+  allowedIdentityProviders: IdentityProviderSetting[];
+  sessionTtlMinutes: number;
+  mfaRequired: boolean;
+  passwordPolicy: PasswordPolicy;
+}
+
+/** Bounds enforced on write; the DTOs and the OpenAPI document read them from here. */
+export const SETTING_BOUNDS = {
+  invitationTtlDays: { min: 1, max: 30 },
+  maxMembers: { min: 1, max: 1_000_000 },
+  sessionTtlMinutes: { min: 5, max: 43_200 },
+  passwordMinLength: { min: 8, max: 128 },
+  preventReuse: { min: 0, max: 24 },
+} as const;
+
+export const DEFAULT_SETTINGS: TenantSettings = {
+  invitationTtlDays: 7,
+  maxMembers: 10,
+  allowedIdentityProviders: ['any'],
+  sessionTtlMinutes: 1440,
+  mfaRequired: false,
+  passwordPolicy: {
+    minLength: 12,
+    requireUppercase: false,
+    requireLowercase: false,
+    requireDigit: false,
+    requireSymbol: false,
+    preventReuse: 0,
+  },
+};
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type TenantSettingsPatch = DeepPartial<TenantSettings>;
+
+/** Settings over defaults (or over the current settings for a PATCH), nested objects merged. */
+export function mergeSettings(base: TenantSettings, patch: TenantSettingsPatch | undefined): TenantSettings {
+  if (!patch) return structuredClone(base);
+  const { passwordPolicy, ...rest } = patch;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  const policy = Object.fromEntries(Object.entries(passwordPolicy ?? {}).filter(([, v]) => v !== undefined));
+  return {
+    ...structuredClone(base),
+    ...defined,
+    passwordPolicy: { ...base.passwordPolicy, ...policy },
+  } as TenantSettings;
+}

@@ -1,0 +1,190 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import { encodeCursor, newId, type CursorKey } from '#database';
+import { AuditService } from '../audit/audit.service.js';
+import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { uniqueViolation } from '../common/db-errors.js';
+import { diff } from '../common/diff.js';
+import { DomainException, ErrorCode } from '../common/errors.js';
+import { fieldErrors } from '../common/problem.filter.js';
+import type { Page } from '../common/pagination.js';
+import type { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
+import { DEFAULT_SETTINGS, mergeSettings, type TenantSettings } from './settings.js';
+import { TenantEntity } from './tenant.entity.js';
+
+export interface TenantView {
+  id: string;
+  name: string;
+  slug: string;
+  settings: TenantSettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TenantLimits {
+  maxMembers: number;
+  members: number;
+  pendingInvitations: number;
+  seatsLeft: number;
+}
+
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async exists(id: string): Promise<boolean> {
+    return this.dataSource.getRepository(TenantEntity).existsBy({ id });
+  }
+
+  async create(dto: CreateTenantDto, principal: Principal, meta: RequestMeta): Promise<TenantView> {
+    const settings = mergeSettings(DEFAULT_SETTINGS, dto.settings);
+    checkSettings(settings);
+    // A derived slug that is taken gets a short random suffix; an explicit one is a conflict.
+    for (let attempt = 0; ; attempt++) {
+      const slug = dto.slug ?? deriveSlug(dto.name, attempt > 0);
+      const now = new Date();
+      const tenant: TenantEntity = { id: newId(), name: dto.name, slug, settings, createdAt: now, updatedAt: now };
+      try {
+        await this.dataSource.transaction(async (em) => {
+          await em.insert(TenantEntity, tenant);
+          await this.audit.record(em, {
+            tenantId: tenant.id,
+            type: 'tenant.created',
+            actor: actorOf(principal),
+            target: { type: 'tenant', id: tenant.id },
+            meta,
+            changes: { after: { name: tenant.name, slug, settings } },
+          });
+        });
+        return toView(tenant);
+      } catch (error) {
+        const constraint = uniqueViolation(error);
+        if (constraint === 'tenants_slug_key' && !dto.slug && attempt < 5) continue;
+        throw this.conflict(constraint, error);
+      }
+    }
+  }
+
+  async get(id: string): Promise<TenantView> {
+    const tenant = await this.dataSource.getRepository(TenantEntity).findOneBy({ id });
+    if (!tenant) throw new DomainException(ErrorCode.TenantNotFound);
+    return toView(tenant);
+  }
+
+  /** Operator: every tenant. A tenant API key: its own tenant. */
+  async list(principal: Principal, limit: number, after: CursorKey | null): Promise<Page<TenantView>> {
+    const qb = this.dataSource.getRepository(TenantEntity).createQueryBuilder('t');
+    if (principal.kind === 'api_key') qb.where('t.id = :id', { id: principal.tenantId });
+    if (after) {
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where('t.created_at > :at', { at: after.at }).orWhere('(t.created_at = :at AND t.id > :id2)', { id2: after.id }),
+        ),
+      );
+    }
+    const rows = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.id', 'ASC').limit(limit + 1).getMany();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toView),
+      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    };
+  }
+
+  async update(id: string, dto: UpdateTenantDto, principal: Principal, meta: RequestMeta): Promise<TenantView> {
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const current = await lockTenant(em, id);
+        const next: TenantEntity = {
+          ...current,
+          name: dto.name ?? current.name,
+          slug: dto.slug ?? current.slug,
+          settings: mergeSettings(current.settings, dto.settings),
+        };
+        checkSettings(next.settings);
+        const changes = diff(
+          { name: current.name, slug: current.slug, settings: current.settings },
+          { name: next.name, slug: next.slug, settings: next.settings },
+        );
+        if (Object.keys(changes.after).length === 0) return toView(current);
+        next.updatedAt = new Date();
+        await em.update(TenantEntity, { id }, { name: next.name, slug: next.slug, settings: next.settings, updatedAt: next.updatedAt });
+        await this.audit.record(em, {
+          tenantId: id,
+          type: 'tenant.updated',
+          actor: actorOf(principal),
+          target: { type: 'tenant', id },
+          meta,
+          changes,
+        });
+        return toView(next);
+      });
+    } catch (error) {
+      throw this.conflict(uniqueViolation(error), error);
+    }
+  }
+
+  async limits(id: string): Promise<TenantLimits> {
+    const tenant = await this.get(id);
+    // Members and invitations arrive with the members issue; until then no seat is used.
+    const members = 0;
+    const pendingInvitations = 0;
+    const maxMembers = tenant.settings.maxMembers;
+    return { maxMembers, members, pendingInvitations, seatsLeft: Math.max(0, maxMembers - members - pendingInvitations) };
+  }
+
+  private conflict(constraint: string | null, error: unknown): unknown {
+    if (constraint === 'tenants_slug_key') return new DomainException(ErrorCode.TenantSlugTaken, 'Another tenant uses this slug');
+    if (constraint === 'tenants_name_lower_key') return new DomainException(ErrorCode.TenantNameTaken, 'Another tenant has this name');
+    return error;
+  }
+}
+
+/** Reads the tenant row and holds its lock until the transaction ends. */
+export async function lockTenant(em: EntityManager, id: string): Promise<TenantEntity> {
+  const tenant = await em
+    .getRepository(TenantEntity)
+    .createQueryBuilder('t')
+    .setLock('pessimistic_write')
+    .where('t.id = :id', { id })
+    .getOne();
+  if (!tenant) throw new DomainException(ErrorCode.TenantNotFound);
+  return tenant;
+}
+
+function checkSettings(settings: TenantSettings): void {
+  const providers = settings.allowedIdentityProviders;
+  if (providers.includes('any') && providers.length > 1) {
+    throw fieldErrors([
+      { field: 'settings.allowedIdentityProviders', message: '"any" already allows every provider; list it alone' },
+    ]);
+  }
+}
+
+export function deriveSlug(name: string, withSuffix: boolean): string {
+  let slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 56)
+    .replace(/-+$/g, '');
+  if (slug.length < 2) slug = 'org';
+  return withSuffix ? `${slug}-${randomBytes(3).toString('hex')}` : slug;
+}
+
+function toView(t: TenantEntity): TenantView {
+  return {
+    id: t.id,
+    name: t.name,
+    slug: t.slug,
+    settings: t.settings,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+  };
+}

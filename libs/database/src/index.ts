@@ -1,0 +1,5 @@
+export * from './ids.js';
+export * from './cursor.js';
+export * from './hashing.js';
+export * from './embedded-postgres.js';
+export * from './migrate.js';

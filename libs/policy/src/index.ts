@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './roles.js';
+export * from './ability.js';

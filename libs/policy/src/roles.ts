@@ -1,0 +1,74 @@
+import type { PermissionRule } from './types.js';
+
+export const BUILT_IN_ROLE_KEYS = ['admin', 'manager', 'developer', 'viewer', 'member', 'guest'] as const;
+export type BuiltInRoleKey = (typeof BUILT_IN_ROLE_KEYS)[number];
+
+export interface RoleDefinition {
+  key: BuiltInRoleKey;
+  name: string;
+  description: string;
+  rules: PermissionRule[];
+}
+
+/**
+ * The built-in permission matrix. It follows what comparable products document:
+ * Administrator does everything; Manager runs teams and invites; Developer handles API keys and
+ * technical settings; Viewer reads; Member uses the product without managing users; Guest sees
+ * nothing of other members.
+ */
+export const BUILT_IN_ROLES: Record<BuiltInRoleKey, RoleDefinition> = {
+  admin: {
+    key: 'admin',
+    name: 'Administrator',
+    description: 'Full control of the organization, its members, settings, keys and audit trail.',
+    rules: [{ action: 'manage', subject: 'all' }],
+  },
+  manager: {
+    key: 'manager',
+    name: 'Manager',
+    description: 'Manages teams and invites people.',
+    rules: [
+      { action: 'read', subject: ['Member', 'Invitation', 'Role'] },
+      { action: 'create', subject: 'Invitation' },
+      { action: 'manage', subject: 'Team' },
+    ],
+  },
+  developer: {
+    key: 'developer',
+    name: 'Developer',
+    description: 'Manages API keys and technical settings.',
+    rules: [
+      { action: 'read', subject: ['Member', 'Team', 'Role'] },
+      { action: 'manage', subject: 'ApiKey' },
+      { action: 'create', subject: 'Authorization' },
+    ],
+  },
+  viewer: {
+    key: 'viewer',
+    name: 'Viewer',
+    description: 'Reads everything members can see; changes nothing.',
+    rules: [{ action: 'read', subject: ['Member', 'Invitation', 'Team', 'Role', 'AccessRule'] }],
+  },
+  member: {
+    key: 'member',
+    name: 'Member',
+    description: 'Uses the product; no user management.',
+    rules: [{ action: 'read', subject: ['Member', 'Team', 'Role'] }],
+  },
+  guest: {
+    key: 'guest',
+    name: 'Guest',
+    description: 'Limited access; does not see other members.',
+    rules: [],
+  },
+};
+
+export function isBuiltInRole(key: string): key is BuiltInRoleKey {
+  return (BUILT_IN_ROLE_KEYS as readonly string[]).includes(key);
+}
+
+/** Roles that a non-admin holder of `granter` may hand to a key or invitation: its own, or ones that cannot manage anything. */
+export function canGrantRole(granter: BuiltInRoleKey, role: BuiltInRoleKey): boolean {
+  if (granter === 'admin' || granter === role) return true;
+  return role === 'viewer' || role === 'member' || role === 'guest';
+}

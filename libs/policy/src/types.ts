@@ -1,0 +1,38 @@
+/** A CASL-style permission rule as stored and published (contract: Roles and permissions). */
+export interface PermissionRule {
+  action: string | string[];
+  subject: string | string[];
+  conditions?: Record<string, unknown>;
+  fields?: string | string[];
+  inverted?: boolean;
+  reason?: string;
+}
+
+/** Subjects the server itself protects; tenants may name their own beside these. */
+export const BUILT_IN_SUBJECTS = [
+  'Tenant',
+  'ApiKey',
+  'AuditEvent',
+  'Member',
+  'Invitation',
+  'Role',
+  'Team',
+  'AccessRule',
+  'ScimToken',
+  'Authorization',
+] as const;
+export type BuiltInSubject = (typeof BUILT_IN_SUBJECTS)[number];
+
+export const BUILT_IN_ACTIONS = ['manage', 'create', 'read', 'update', 'delete'] as const;
+export type BuiltInAction = (typeof BUILT_IN_ACTIONS)[number];
+
+export interface DecisionReason {
+  code: 'allowed_by_role' | 'allowed_as_operator' | 'no_matching_rule' | 'denied_by_rule';
+  role?: string;
+  rule?: PermissionRule;
+}
+
+export interface Decision {
+  allowed: boolean;
+  reason: DecisionReason;
+}
