@@ -17,8 +17,14 @@ export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_DATABASE_URL) return;
   const dataDir = join(tmpdir(), `identity-test-${randomBytes(4).toString('hex')}`);
   await mkdir(dataDir, { recursive: true, mode: 0o755 });
-  process.stdout.write(`\nTEST_DATABASE_URL is not set: starting an embedded PostgreSQL in ${dataDir}\n`);
-  const handle = await startEmbeddedPostgres({ dataDir, database: 'postgres', log: () => undefined });
+  process.stdout.write(
+    `\nTEST_DATABASE_URL is not set: starting an embedded PostgreSQL in ${dataDir}\n`,
+  );
+  const handle = await startEmbeddedPostgres({
+    dataDir,
+    database: 'postgres',
+    log: () => undefined,
+  });
   globalThis.__embeddedPostgres = handle;
   process.env.TEST_DATABASE_URL = handle.url;
   process.env.TEST_EMBEDDED_DATA_DIR = dataDir;

@@ -41,10 +41,14 @@ export async function createApp(
     forceCloseConnections: 'idle',
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
-    logger: new PinoNestLogger(logger),
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, databaseUrl),
+    adapter,
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+    },
+  );
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -61,7 +65,9 @@ export async function createApp(
       route: request.routeOptions.url ?? 'unmatched',
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
-      principal: request.principal ? `${request.principal.kind}:${request.principal.id}` : undefined,
+      principal: request.principal
+        ? `${request.principal.kind}:${request.principal.id}`
+        : undefined,
     };
     if (reply.statusCode >= 500) logger.error(line, 'request failed');
     else logger.info(line, 'request');
@@ -73,7 +79,9 @@ export async function createApp(
       app,
       new DocumentBuilder()
         .setTitle('Identity server admin API')
-        .setDescription('Tenants, members, roles, access rules and policy decisions. Errors are RFC 9457 problem+json.')
+        .setDescription(
+          'Tenants, members, roles, access rules and policy decisions. Errors are RFC 9457 problem+json.',
+        )
         .setVersion('1')
         .addBearerAuth()
         .build(),

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedPostgresHandle | null = null;
   if (!config.databaseUrl) {
-    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is not set: using an embedded PostgreSQL');
+    logger.info(
+      { dataDir: config.dataDir },
+      'DATABASE_URL is not set: using an embedded PostgreSQL',
+    );
     embedded = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       database: 'identity',
@@ -29,14 +32,23 @@ async function main(): Promise<void> {
 
   let shuttingDown = false;
   const stopEmbedded = async () => {
-    if (embedded) await embedded.stop().catch((e: unknown) => logger.error({ err: e }, 'embedded PostgreSQL did not stop cleanly'));
+    if (embedded)
+      await embedded
+        .stop()
+        .catch((e: unknown) =>
+          logger.error({ err: e }, 'embedded PostgreSQL did not stop cleanly'),
+        );
   };
 
   try {
     const { app } = await createApp(config, config.databaseUrl ?? embedded!.url, logger);
     await app.listen({ port: config.port, host: config.host });
     logger.info(
-      { url: await app.getUrl(), publicUrl: config.publicUrl, startupMs: Math.round(performance.now() - startedAt) },
+      {
+        url: await app.getUrl(),
+        publicUrl: config.publicUrl,
+        startupMs: Math.round(performance.now() - startedAt),
+      },
       `identity server ready on ${config.host}:${config.port}`,
     );
 
@@ -60,9 +72,13 @@ async function main(): Promise<void> {
         process.exit(1);
       }
     };
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (s) => void shutdown(s));
+    for (const signal of ['SIGTERM', 'SIGINT'] as const)
+      process.once(signal, (s) => void shutdown(s));
   } catch (error) {
-    logger.fatal({ err: error }, `could not start: ${error instanceof Error ? error.message : String(error)}`);
+    logger.fatal(
+      { err: error },
+      `could not start: ${error instanceof Error ? error.message : String(error)}`,
+    );
     await stopEmbedded();
     logger.flush();
     process.exit(1);

@@ -39,6 +39,7 @@ export function toPage<T extends { id: string; createdAt: Date }>(
   const last = data[data.length - 1];
   return {
     data,
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    nextCursor:
+      rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
   };
 }

@@ -79,10 +79,18 @@ export async function startEmbeddedPostgres(
   await run(() => server.start(), logs, `start the embedded PostgreSQL on port ${port}`);
   options.log(`embedded PostgreSQL ${fresh ? 'created and ' : ''}running on 127.0.0.1:${port}`);
 
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: 'postgres',
+    password,
+    database: 'postgres',
+  });
   await client.connect();
   try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      options.database,
+    ]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE ${pg.escapeIdentifier(options.database)}`);
       options.log(`created database "${options.database}"`);
@@ -125,7 +133,9 @@ async function run(step: () => Promise<void>, logs: string[], what: string): Pro
   } catch (error) {
     const detail = error instanceof Error ? error.message : '';
     const tail = logs.slice(-8).join('\n').trim();
-    throw new Error(`could not ${what}${detail ? `: ${detail}` : ''}${tail ? `\n${tail}` : ''}`);
+    throw new Error(`could not ${what}${detail ? `: ${detail}` : ''}${tail ? `\n${tail}` : ''}`, {
+      cause: error,
+    });
   }
 }
 

@@ -21,8 +21,12 @@ export function decideForRole(role: BuiltInRoleKey, action: string, subject: str
   const ability = abilityForRole(role);
   const rule = ability.relevantRuleFor(action, subject);
   if (!rule) return { allowed: false, reason: { code: 'no_matching_rule', role } };
-  const raw: PermissionRule = { action: rule.action, subject: rule.subject as string | string[] };
-  if (rule.inverted) return { allowed: false, reason: { code: 'denied_by_rule', role, rule: { ...raw, inverted: true } } };
+  const raw: PermissionRule = { action: rule.action, subject: rule.subject };
+  if (rule.inverted)
+    return {
+      allowed: false,
+      reason: { code: 'denied_by_rule', role, rule: { ...raw, inverted: true } },
+    };
   return { allowed: true, reason: { code: 'allowed_by_role', role, rule: raw } };
 }
 

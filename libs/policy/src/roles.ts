@@ -1,6 +1,13 @@
 import type { PermissionRule } from './types.js';
 
-export const BUILT_IN_ROLE_KEYS = ['admin', 'manager', 'developer', 'viewer', 'member', 'guest'] as const;
+export const BUILT_IN_ROLE_KEYS = [
+  'admin',
+  'manager',
+  'developer',
+  'viewer',
+  'member',
+  'guest',
+] as const;
 export type BuiltInRoleKey = (typeof BUILT_IN_ROLE_KEYS)[number];
 
 export interface RoleDefinition {

@@ -13,7 +13,11 @@ export class ApiKeyEntity {
   id!: string;
 
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
-  @JoinColumn({ name: 'tenant_id', referencedColumnName: 'id', foreignKeyConstraintName: 'api_keys_tenant_fk' })
+  @JoinColumn({
+    name: 'tenant_id',
+    referencedColumnName: 'id',
+    foreignKeyConstraintName: 'api_keys_tenant_fk',
+  })
   tenant?: TenantEntity;
 
   @Column({ type: 'varchar', length: 100 })

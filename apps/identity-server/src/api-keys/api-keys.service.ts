@@ -50,7 +50,10 @@ export class ApiKeysService {
   ): Promise<ApiKeyView & { key: string }> {
     const role = dto.role ?? 'viewer';
     if (principal.kind === 'api_key' && !canGrantRole(principal.role, role)) {
-      throw new DomainException(ErrorCode.RoleEscalation, `A ${principal.role} key cannot create a ${role} key`);
+      throw new DomainException(
+        ErrorCode.RoleEscalation,
+        `A ${principal.role} key cannot create a ${role} key`,
+      );
     }
     const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
     if (expiresAt && expiresAt.getTime() <= Date.now()) {
@@ -80,7 +83,14 @@ export class ApiKeysService {
         actor: actorOf(principal),
         target: { type: 'api_key', id: row.id },
         meta,
-        changes: { after: { name: row.name, role, prefix: row.prefix, expiresAt: expiresAt?.toISOString() ?? null } },
+        changes: {
+          after: {
+            name: row.name,
+            role,
+            prefix: row.prefix,
+            expiresAt: expiresAt?.toISOString() ?? null,
+          },
+        },
       });
     });
     return { ...toView(row), key: issued.secret };
@@ -94,21 +104,33 @@ export class ApiKeysService {
     if (after) {
       qb.andWhere(
         new Brackets((w) =>
-          w.where('k.created_at > :at', { at: after.at }).orWhere('(k.created_at = :at AND k.id > :id)', { id: after.id }),
+          w
+            .where('k.created_at > :at', { at: after.at })
+            .orWhere('(k.created_at = :at AND k.id > :id)', { id: after.id }),
         ),
       );
     }
-    const rows = await qb.orderBy('k.created_at', 'ASC').addOrderBy('k.id', 'ASC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('k.created_at', 'ASC')
+      .addOrderBy('k.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       data: page.map(toView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
     };
   }
 
   /** Revoked at once: authentication reads the row on every request. */
-  async revoke(tenantId: string, id: string, principal: Principal, meta: RequestMeta): Promise<void> {
+  async revoke(
+    tenantId: string,
+    id: string,
+    principal: Principal,
+    meta: RequestMeta,
+  ): Promise<void> {
     if (!isUuid(id)) throw new DomainException(ErrorCode.ApiKeyNotFound);
     await this.dataSource.transaction(async (em) => {
       const result = await em
@@ -155,7 +177,9 @@ export class ApiKeysService {
     this.dataSource
       .getRepository(ApiKeyEntity)
       .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: new Date(now) })
-      .catch((error: unknown) => this.logger.warn({ err: error, keyId: key.id }, 'could not record last use of an API key'));
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, keyId: key.id }, 'could not record last use of an API key'),
+      );
   }
 }
 

@@ -43,7 +43,9 @@ export class AuditService {
   /** Must be called with the EntityManager of the transaction that makes the change. */
   async record(em: EntityManager, event: AuditRecord): Promise<void> {
     if (!em.queryRunner?.isTransactionActive) {
-      throw new Error('audit events are written inside the transaction of the change they describe');
+      throw new Error(
+        'audit events are written inside the transaction of the change they describe',
+      );
     }
     const row: AuditEventEntity = {
       tenantId: event.tenantId,
@@ -75,7 +77,9 @@ export class AuditService {
       .where('e.tenant_id = :tenantId', { tenantId });
     if (filter.type) {
       if (filter.type.endsWith('.*')) {
-        qb.andWhere("e.type LIKE :prefix ESCAPE '\\'", { prefix: `${escapeLike(filter.type.slice(0, -1))}%` });
+        qb.andWhere("e.type LIKE :prefix ESCAPE '\\'", {
+          prefix: `${escapeLike(filter.type.slice(0, -1))}%`,
+        });
       } else {
         qb.andWhere('e.type = :type', { type: filter.type });
       }
@@ -87,13 +91,19 @@ export class AuditService {
     if (after) {
       qb.andWhere(
         new Brackets((w) =>
-          w.where('e.at > :afterAt', { afterAt: after.at }).orWhere('(e.at = :afterAt AND e.id > :afterId)', {
-            afterId: after.id,
-          }),
+          w
+            .where('e.at > :afterAt', { afterAt: after.at })
+            .orWhere('(e.at = :afterAt AND e.id > :afterId)', {
+              afterId: after.id,
+            }),
         ),
       );
     }
-    const rows = await qb.orderBy('e.at', 'ASC').addOrderBy('e.id', 'ASC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('e.at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

@@ -45,21 +45,29 @@ export class AuthGuard implements CanActivate {
       if (principal.kind !== 'operator') throw new DomainException(ErrorCode.OperatorRequired);
       return true;
     }
-    const permission = this.reflector.getAllAndOverride<RequiredPermission | undefined>(PERMISSION, targets);
+    const permission = this.reflector.getAllAndOverride<RequiredPermission | undefined>(
+      PERMISSION,
+      targets,
+    );
     if (permission) {
       this.authorize(principal, permission);
       return true;
     }
     if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED, targets)) return true;
 
-    this.logger.error(`route ${request.method} ${request.routeOptions.url ?? ''} declares no permission: refused`);
+    this.logger.error(
+      `route ${request.method} ${request.routeOptions.url ?? ''} declares no permission: refused`,
+    );
     throw new DomainException(ErrorCode.PermissionDenied);
   }
 
   private async authenticate(request: FastifyRequest): Promise<Principal> {
     const header = request.headers.authorization;
     if (typeof header !== 'string' || header.length === 0) {
-      throw new DomainException(ErrorCode.Unauthenticated, 'Send a credential in the Authorization header: Bearer <key>');
+      throw new DomainException(
+        ErrorCode.Unauthenticated,
+        'Send a credential in the Authorization header: Bearer <key>',
+      );
     }
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
     const credential = match?.[1];
@@ -72,10 +80,23 @@ export class AuthGuard implements CanActivate {
     }
     if (parsed.kind === 'tk') {
       const key = await this.apiKeys.authenticate(parsed.prefix, credential);
-      if (key) return { kind: 'api_key', id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
+      if (key)
+        return {
+          kind: 'api_key',
+          id: key.id,
+          tenantId: key.tenantId,
+          role: key.role,
+          name: key.name,
+        };
     }
-    this.logger.warn({ prefix: `${parsed.kind}_${parsed.prefix}`, ip: request.ip }, 'rejected credential');
-    throw new DomainException(ErrorCode.Unauthenticated, 'The credential is not valid, expired or revoked');
+    this.logger.warn(
+      { prefix: `${parsed.kind}_${parsed.prefix}`, ip: request.ip },
+      'rejected credential',
+    );
+    throw new DomainException(
+      ErrorCode.Unauthenticated,
+      'The credential is not valid, expired or revoked',
+    );
   }
 
   /** A tenant another principal cannot see is reported exactly like one that does not exist. */
@@ -97,7 +118,11 @@ export class AuthGuard implements CanActivate {
     const decision = decideForRole(principal.role, action, subject);
     if (decision.allowed) return;
     const holders = rolesAllowed(action, subject);
-    if (holders.length === 1 && holders[0] === 'admin') throw new DomainException(ErrorCode.AdminRequired);
-    throw new DomainException(ErrorCode.PermissionDenied, `Your role (${principal.role}) may not ${action} ${subject}`);
+    if (holders.length === 1 && holders[0] === 'admin')
+      throw new DomainException(ErrorCode.AdminRequired);
+    throw new DomainException(
+      ErrorCode.PermissionDenied,
+      `Your role (${principal.role}) may not ${action} ${subject}`,
+    );
   }
 }

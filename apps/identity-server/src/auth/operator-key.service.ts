@@ -40,7 +40,12 @@ export class OperatorKeyService implements OnApplicationBootstrap {
       .createQueryBuilder()
       .insert()
       .into(PlatformCredentialEntity)
-      .values({ kind: 'operator', prefix: issued.prefix, keyHash: issued.hash, createdAt: new Date() })
+      .values({
+        kind: 'operator',
+        prefix: issued.prefix,
+        keyHash: issued.hash,
+        createdAt: new Date(),
+      })
       .orUpdate(['prefix', 'key_hash', 'created_at'], ['kind'])
       .execute();
     this.hash = issued.hash;
@@ -51,7 +56,9 @@ export class OperatorKeyService implements OnApplicationBootstrap {
     const repo = this.dataSource.getRepository(PlatformCredentialEntity);
     const existing = await repo.findOneBy({ kind: 'operator' });
     if (existing) {
-      this.logger.log(`operator key: using the stored key ${OPERATOR_KEY_KIND}_${existing.prefix}_… (created ${existing.createdAt.toISOString()})`);
+      this.logger.log(
+        `operator key: using the stored key ${OPERATOR_KEY_KIND}_${existing.prefix}_… (created ${existing.createdAt.toISOString()})`,
+      );
       return existing.keyHash;
     }
     const issued = issueSecret(OPERATOR_KEY_KIND);
@@ -59,11 +66,17 @@ export class OperatorKeyService implements OnApplicationBootstrap {
     const result = await repo
       .createQueryBuilder()
       .insert()
-      .values({ kind: 'operator', prefix: issued.prefix, keyHash: issued.hash, createdAt: new Date() })
+      .values({
+        kind: 'operator',
+        prefix: issued.prefix,
+        keyHash: issued.hash,
+        createdAt: new Date(),
+      })
       .orIgnore()
       .returning(['kind'])
       .execute();
-    if ((result.raw as unknown[]).length === 0) return (await repo.findOneByOrFail({ kind: 'operator' })).keyHash;
+    if ((result.raw as unknown[]).length === 0)
+      return (await repo.findOneByOrFail({ kind: 'operator' })).keyHash;
     this.logger.warn(
       `generated the platform operator key; it is shown this once, store it now: ${issued.secret}`,
     );

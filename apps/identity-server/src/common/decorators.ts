@@ -1,4 +1,9 @@
-import { createParamDecorator, ExecutionContext, SetMetadata, applyDecorators } from '@nestjs/common';
+import {
+  createParamDecorator,
+  ExecutionContext,
+  SetMetadata,
+  applyDecorators,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal, RequestMeta } from '../auth/principal.js';
@@ -43,11 +48,13 @@ export const Authenticated = () =>
   );
 
 /** The authenticated principal; throws if a route reads it without authentication. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
-  const principal = ctx.switchToHttp().getRequest<FastifyRequest>().principal;
-  if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Principal => {
+    const principal = ctx.switchToHttp().getRequest<FastifyRequest>().principal;
+    if (!principal) throw new Error('CurrentPrincipal used on a route without authentication');
+    return principal;
+  },
+);
 
 /** The tenant of a /tenants/:tenantId route, checked by the guard; fails loudly if missing. */
 export const TenantId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {

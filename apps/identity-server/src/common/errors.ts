@@ -81,7 +81,11 @@ export interface ProblemDetails {
 
 export const PROBLEM_TYPE_BASE = 'https://identity-server.dev/problems/';
 
-export function problemFor(code: ErrorCode, detail?: string, errors?: FieldError[]): ProblemDetails {
+export function problemFor(
+  code: ErrorCode,
+  detail?: string,
+  errors?: FieldError[],
+): ProblemDetails {
   const entry = ERROR_CATALOG[code];
   return {
     type: `${PROBLEM_TYPE_BASE}${code.replace(/_/g, '-')}`,

@@ -13,7 +13,7 @@ export class ListQueryDto {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page\'s nextCursor' })
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's nextCursor" })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -24,7 +24,8 @@ export function pageArgs(query: ListQueryDto): { limit: number; after: CursorKey
   const limit = query.limit ?? 50;
   if (query.cursor === undefined) return { limit, after: null };
   const after = decodeCursor(query.cursor);
-  if (!after) throw new DomainException(ErrorCode.InvalidCursor, 'The cursor is not one this server issued');
+  if (!after)
+    throw new DomainException(ErrorCode.InvalidCursor, 'The cursor is not one this server issued');
   return { limit, after };
 }
 

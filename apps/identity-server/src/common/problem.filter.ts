@@ -43,7 +43,8 @@ export function toProblem(error: unknown, requestId?: string): ProblemDetails {
     const status = error.getStatus();
     const code = STATUS_CODES[status];
     if (code) {
-      const detail = code === ErrorCode.RouteNotFound ? 'No route matches this method and path' : error.message;
+      const detail =
+        code === ErrorCode.RouteNotFound ? 'No route matches this method and path' : error.message;
       return { ...problemFor(code, detail), status };
     }
   }
@@ -54,28 +55,42 @@ export function toProblem(error: unknown, requestId?: string): ProblemDetails {
   }
   const errorId = randomUUID();
   logger.error(
-    { errorId, requestId, err: error instanceof Error ? { message: error.message, stack: error.stack, name: error.name } : error },
+    {
+      errorId,
+      requestId,
+      err:
+        error instanceof Error
+          ? { message: error.message, stack: error.stack, name: error.name }
+          : error,
+    },
     `unexpected error ${errorId}`,
   );
-  return { ...problemFor(ErrorCode.InternalError, `An unexpected error occurred (error id ${errorId})`), errorId };
+  return {
+    ...problemFor(ErrorCode.InternalError, `An unexpected error occurred (error id ${errorId})`),
+    errorId,
+  };
 }
+
+const FASTIFY_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  [ErrorCode.PayloadTooLarge]: 'The request body exceeds the 1 MB limit',
+  [ErrorCode.MalformedJson]: 'The request body is not valid JSON',
+  [ErrorCode.UnsupportedMediaType]: 'Send JSON with Content-Type: application/json',
+};
 
 function plainFastifyMessage(code: ErrorCode, error: unknown): string {
-  switch (code) {
-    case ErrorCode.PayloadTooLarge:
-      return 'The request body exceeds the 1 MB limit';
-    case ErrorCode.MalformedJson:
-      return 'The request body is not valid JSON';
-    case ErrorCode.UnsupportedMediaType:
-      return 'Send JSON with Content-Type: application/json';
-    default:
-      return error instanceof Error ? error.message : 'Bad request';
-  }
+  return FASTIFY_MESSAGES[code] ?? (error instanceof Error ? error.message : 'Bad request');
 }
 
-export function sendProblem(reply: FastifyReply, problem: ProblemDetails, request?: FastifyRequest): void {
+export function sendProblem(
+  reply: FastifyReply,
+  problem: ProblemDetails,
+  request?: FastifyRequest,
+): void {
   const body = request ? { ...problem, instance: request.url.split('?')[0] } : problem;
-  void reply.status(problem.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+  void reply
+    .status(problem.status)
+    .header('content-type', 'application/problem+json; charset=utf-8')
+    .send(body);
 }
 
 @Catch()

@@ -7,7 +7,10 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
     for (const message of Object.values(error.constraints ?? {})) {
-      out.push({ field, message: message.replace(/^property (\S+) should not exist$/, 'unknown field') });
+      out.push({
+        field,
+        message: message.replace(/^property (\S+) should not exist$/, 'unknown field'),
+      });
     }
     if (error.children && error.children.length > 0) out.push(...flatten(error.children, field));
   }

@@ -86,15 +86,17 @@ function isCidrOrIp(value: string): boolean {
 export function loadConfig(env: Env = process.env): AppConfig {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const host = read(env, 'HOST') ?? '0.0.0.0';
-  const publicUrl = (url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(
-    /\/+$/,
-    '',
-  );
+  const publicUrl = (
+    url(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`
+  ).replace(/\/+$/, '');
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']) ?? null;
 
   const platformApiKey = read(env, 'PLATFORM_API_KEY') ?? null;
   if (platformApiKey !== null && platformApiKey.length < 32) {
-    throw new ConfigError('PLATFORM_API_KEY', 'must be at least 32 characters (use a random value)');
+    throw new ConfigError(
+      'PLATFORM_API_KEY',
+      'must be at least 32 characters (use a random value)',
+    );
   }
 
   const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase();

@@ -14,7 +14,9 @@ export class Initial1795349925330 implements MigrationInterface {
       "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL,
       CONSTRAINT "PK_53be67a04681c66b87ee27c9321" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "tenants_slug_key" ON "tenants" ("slug")`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "tenants_name_lower_key" ON "tenants" (lower("name"))`);
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "tenants_name_lower_key" ON "tenants" (lower("name"))`,
+    );
     await queryRunner.query(`CREATE INDEX "tenants_created_idx" ON "tenants" ("created_at", "id")`);
 
     await queryRunner.query(`CREATE TABLE "api_keys" (
@@ -32,8 +34,12 @@ export class Initial1795349925330 implements MigrationInterface {
       "revoked_at" TIMESTAMP WITH TIME ZONE,
       CONSTRAINT "PK_63391bb25a8c6e1c50de701375f" PRIMARY KEY ("tenant_id", "id"))`);
     await queryRunner.query(`CREATE INDEX "api_keys_prefix_idx" ON "api_keys" ("prefix")`);
-    await queryRunner.query(`CREATE INDEX "api_keys_tenant_created_idx" ON "api_keys" ("tenant_id", "created_at", "id")`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "api_keys_tenant_prefix_key" ON "api_keys" ("tenant_id", "prefix")`);
+    await queryRunner.query(
+      `CREATE INDEX "api_keys_tenant_created_idx" ON "api_keys" ("tenant_id", "created_at", "id")`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "api_keys_tenant_prefix_key" ON "api_keys" ("tenant_id", "prefix")`,
+    );
     await queryRunner.query(
       `ALTER TABLE "api_keys" ADD CONSTRAINT "api_keys_tenant_fk" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
     );
@@ -52,10 +58,18 @@ export class Initial1795349925330 implements MigrationInterface {
       "changes" jsonb,
       "at" TIMESTAMP WITH TIME ZONE NOT NULL,
       CONSTRAINT "PK_7445fcd6291ee354a6988ae6d3c" PRIMARY KEY ("tenant_id", "id"))`);
-    await queryRunner.query(`CREATE INDEX "audit_events_tenant_at_idx" ON "audit_events" ("tenant_id", "at", "id")`);
-    await queryRunner.query(`CREATE INDEX "audit_events_tenant_type_idx" ON "audit_events" ("tenant_id", "type", "at")`);
-    await queryRunner.query(`CREATE INDEX "audit_events_tenant_actor_idx" ON "audit_events" ("tenant_id", "actor_id", "at")`);
-    await queryRunner.query(`CREATE INDEX "audit_events_tenant_target_idx" ON "audit_events" ("tenant_id", "target_id", "at")`);
+    await queryRunner.query(
+      `CREATE INDEX "audit_events_tenant_at_idx" ON "audit_events" ("tenant_id", "at", "id")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "audit_events_tenant_type_idx" ON "audit_events" ("tenant_id", "type", "at")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "audit_events_tenant_actor_idx" ON "audit_events" ("tenant_id", "actor_id", "at")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "audit_events_tenant_target_idx" ON "audit_events" ("tenant_id", "target_id", "at")`,
+    );
 
     await queryRunner.query(`CREATE TABLE "platform_credentials" (
       "kind" character varying(32) NOT NULL,

@@ -45,18 +45,25 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   },
 };
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends object[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 export type TenantSettingsPatch = DeepPartial<TenantSettings>;
 
 /** Settings over defaults (or over the current settings for a PATCH), nested objects merged. */
-export function mergeSettings(base: TenantSettings, patch: TenantSettingsPatch | undefined): TenantSettings {
+export function mergeSettings(
+  base: TenantSettings,
+  patch: TenantSettingsPatch | undefined,
+): TenantSettings {
   if (!patch) return structuredClone(base);
   const { passwordPolicy, ...rest } = patch;
   const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const policy = Object.fromEntries(Object.entries(passwordPolicy ?? {}).filter(([, v]) => v !== undefined));
+  const policy = Object.fromEntries(
+    Object.entries(passwordPolicy ?? {}).filter(([, v]) => v !== undefined),
+  );
   return {
     ...structuredClone(base),
     ...defined,
     passwordPolicy: { ...base.passwordPolicy, ...policy },
-  } as TenantSettings;
+  };
 }

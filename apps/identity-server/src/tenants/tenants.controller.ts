@@ -23,7 +23,11 @@ export class TenantsController {
   @OperatorOnly()
   @ApiOperation({ summary: 'Create a tenant (platform operator)' })
   @ApiCreatedResponse({ description: 'The tenant, with its settings filled in from the defaults' })
-  create(@Body() dto: CreateTenantDto, @CurrentPrincipal() principal: Principal, @Meta() meta: RequestMeta) {
+  create(
+    @Body() dto: CreateTenantDto,
+    @CurrentPrincipal() principal: Principal,
+    @Meta() meta: RequestMeta,
+  ) {
     return this.tenants.create(dto, principal, meta);
   }
 
@@ -45,7 +49,9 @@ export class TenantsController {
 
   @Patch(':tenantId')
   @Permission('update', 'Tenant')
-  @ApiOperation({ summary: 'Rename a tenant or change its settings (merged into the current ones)' })
+  @ApiOperation({
+    summary: 'Rename a tenant or change its settings (merged into the current ones)',
+  })
   update(
     @TenantId() tenantId: string,
     @Body() dto: UpdateTenantDto,

@@ -47,7 +47,14 @@ export class TenantsService {
     for (let attempt = 0; ; attempt++) {
       const slug = dto.slug ?? deriveSlug(dto.name, attempt > 0);
       const now = new Date();
-      const tenant: TenantEntity = { id: newId(), name: dto.name, slug, settings, createdAt: now, updatedAt: now };
+      const tenant: TenantEntity = {
+        id: newId(),
+        name: dto.name,
+        slug,
+        settings,
+        createdAt: now,
+        updatedAt: now,
+      };
       try {
         await this.dataSource.transaction(async (em) => {
           await em.insert(TenantEntity, tenant);
@@ -76,26 +83,42 @@ export class TenantsService {
   }
 
   /** Operator: every tenant. A tenant API key: its own tenant. */
-  async list(principal: Principal, limit: number, after: CursorKey | null): Promise<Page<TenantView>> {
+  async list(
+    principal: Principal,
+    limit: number,
+    after: CursorKey | null,
+  ): Promise<Page<TenantView>> {
     const qb = this.dataSource.getRepository(TenantEntity).createQueryBuilder('t');
     if (principal.kind === 'api_key') qb.where('t.id = :id', { id: principal.tenantId });
     if (after) {
       qb.andWhere(
         new Brackets((w) =>
-          w.where('t.created_at > :at', { at: after.at }).orWhere('(t.created_at = :at AND t.id > :id2)', { id2: after.id }),
+          w
+            .where('t.created_at > :at', { at: after.at })
+            .orWhere('(t.created_at = :at AND t.id > :id2)', { id2: after.id }),
         ),
       );
     }
-    const rows = await qb.orderBy('t.created_at', 'ASC').addOrderBy('t.id', 'ASC').limit(limit + 1).getMany();
+    const rows = await qb
+      .orderBy('t.created_at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .limit(limit + 1)
+      .getMany();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       data: page.map(toView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
     };
   }
 
-  async update(id: string, dto: UpdateTenantDto, principal: Principal, meta: RequestMeta): Promise<TenantView> {
+  async update(
+    id: string,
+    dto: UpdateTenantDto,
+    principal: Principal,
+    meta: RequestMeta,
+  ): Promise<TenantView> {
     try {
       return await this.dataSource.transaction(async (em) => {
         const current = await lockTenant(em, id);
@@ -112,7 +135,11 @@ export class TenantsService {
         );
         if (Object.keys(changes.after).length === 0) return toView(current);
         next.updatedAt = new Date();
-        await em.update(TenantEntity, { id }, { name: next.name, slug: next.slug, settings: next.settings, updatedAt: next.updatedAt });
+        await em.update(
+          TenantEntity,
+          { id },
+          { name: next.name, slug: next.slug, settings: next.settings, updatedAt: next.updatedAt },
+        );
         await this.audit.record(em, {
           tenantId: id,
           type: 'tenant.updated',
@@ -134,12 +161,19 @@ export class TenantsService {
     const members = 0;
     const pendingInvitations = 0;
     const maxMembers = tenant.settings.maxMembers;
-    return { maxMembers, members, pendingInvitations, seatsLeft: Math.max(0, maxMembers - members - pendingInvitations) };
+    return {
+      maxMembers,
+      members,
+      pendingInvitations,
+      seatsLeft: Math.max(0, maxMembers - members - pendingInvitations),
+    };
   }
 
   private conflict(constraint: string | null, error: unknown): unknown {
-    if (constraint === 'tenants_slug_key') return new DomainException(ErrorCode.TenantSlugTaken, 'Another tenant uses this slug');
-    if (constraint === 'tenants_name_lower_key') return new DomainException(ErrorCode.TenantNameTaken, 'Another tenant has this name');
+    if (constraint === 'tenants_slug_key')
+      return new DomainException(ErrorCode.TenantSlugTaken, 'Another tenant uses this slug');
+    if (constraint === 'tenants_name_lower_key')
+      return new DomainException(ErrorCode.TenantNameTaken, 'Another tenant has this name');
     return error;
   }
 }
@@ -160,7 +194,10 @@ function checkSettings(settings: TenantSettings): void {
   const providers = settings.allowedIdentityProviders;
   if (providers.includes('any') && providers.length > 1) {
     throw fieldErrors([
-      { field: 'settings.allowedIdentityProviders', message: '"any" already allows every provider; list it alone' },
+      {
+        field: 'settings.allowedIdentityProviders',
+        message: '"any" already allows every provider; list it alone',
+      },
     ]);
   }
 }
@@ -170,6 +207,7 @@ export function deriveSlug(name: string, withSuffix: boolean): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
+    .replace(/ß/g, 'ss')
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 56)

@@ -3,11 +3,15 @@ import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-valid
 import { ListQueryDto } from '../../common/pagination.js';
 
 export class AuditQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ description: 'Event type, e.g. `apikey.created`, or a prefix such as `apikey.*`' })
+  @ApiPropertyOptional({
+    description: 'Event type, e.g. `apikey.created`, or a prefix such as `apikey.*`',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)
-  @Matches(/^[a-z][a-z0-9_.]*(\.\*)?$/, { message: 'type must be an event type such as apikey.created or apikey.*' })
+  @Matches(/^[a-z][a-z0-9_.]*(\.\*)?$/, {
+    message: 'type must be an event type such as apikey.created or apikey.*',
+  })
   type?: string;
 
   @ApiPropertyOptional()

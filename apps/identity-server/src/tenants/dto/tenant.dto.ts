@@ -24,7 +24,11 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export const SLUG_PATTERN = /^[a-z0-9-]{2,63}$/;
 
 export class PasswordPolicyDto {
-  @ApiPropertyOptional({ minimum: SETTING_BOUNDS.passwordMinLength.min, maximum: SETTING_BOUNDS.passwordMinLength.max, default: 12 })
+  @ApiPropertyOptional({
+    minimum: SETTING_BOUNDS.passwordMinLength.min,
+    maximum: SETTING_BOUNDS.passwordMinLength.max,
+    default: 12,
+  })
   @IsOptional()
   @IsInt()
   @Min(SETTING_BOUNDS.passwordMinLength.min)
@@ -36,7 +40,12 @@ export class PasswordPolicyDto {
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireDigit?: boolean;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireSymbol?: boolean;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: SETTING_BOUNDS.preventReuse.max, default: 0, description: 'Refuse the last N passwords' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: SETTING_BOUNDS.preventReuse.max,
+    default: 0,
+    description: 'Refuse the last N passwords',
+  })
   @IsOptional()
   @IsInt()
   @Min(SETTING_BOUNDS.preventReuse.min)
@@ -67,7 +76,11 @@ export class TenantSettingsDto {
   @IsIn(IDENTITY_PROVIDERS, { each: true })
   allowedIdentityProviders?: IdentityProviderSetting[];
 
-  @ApiPropertyOptional({ minimum: SETTING_BOUNDS.sessionTtlMinutes.min, maximum: SETTING_BOUNDS.sessionTtlMinutes.max, default: 1440 })
+  @ApiPropertyOptional({
+    minimum: SETTING_BOUNDS.sessionTtlMinutes.min,
+    maximum: SETTING_BOUNDS.sessionTtlMinutes.max,
+    default: 1440,
+  })
   @IsOptional()
   @IsInt()
   @Min(SETTING_BOUNDS.sessionTtlMinutes.min)
@@ -95,7 +108,11 @@ export class CreateTenantDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ pattern: SLUG_PATTERN.source, description: 'Derived from the name if absent', example: 'acme' })
+  @ApiPropertyOptional({
+    pattern: SLUG_PATTERN.source,
+    description: 'Derived from the name if absent',
+    example: 'acme',
+  })
   @IsOptional()
   @IsString()
   @Matches(SLUG_PATTERN, { message: 'slug must be 2 to 63 characters of a-z, 0-9 and -' })

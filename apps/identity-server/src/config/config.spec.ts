@@ -1,0 +1,72 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      publicUrl: 'http://localhost:3000',
+      databaseUrl: null,
+      dataDir: './.data',
+      platformApiKey: null,
+      logLevel: 'info',
+      trustedProxies: [],
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'https://id.example.com/',
+      DATABASE_URL: 'postgres://u:p@db:5432/identity',
+      DATA_DIR: '/var/lib/identity',
+      DB_POOL_SIZE: '25',
+      PLATFORM_API_KEY: 'k'.repeat(40),
+      LOG_LEVEL: 'DEBUG',
+      TRUSTED_PROXIES: '10.0.0.0/8, ::1',
+      SHUTDOWN_TIMEOUT_MS: '5000',
+      DOCS_ENABLED: 'false',
+    });
+    expect(config).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: 'https://id.example.com',
+      databaseUrl: 'postgres://u:p@db:5432/identity',
+      dataDir: '/var/lib/identity',
+      dbPoolSize: 25,
+      platformApiKey: 'k'.repeat(40),
+      logLevel: 'debug',
+      trustedProxies: ['10.0.0.0/8', '::1'],
+      shutdownTimeoutMs: 5000,
+      docsEnabled: false,
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc', 'must be a whole number'],
+    ['PORT', '70000', 'between 0 and 65535'],
+    ['DATABASE_URL', 'mysql://x', 'must start with postgres://'],
+    ['DATABASE_URL', 'not a url', 'not a valid URL'],
+    ['PUBLIC_URL', 'ftp://x', 'must start with http://'],
+    ['PLATFORM_API_KEY', 'short', 'at least 32 characters'],
+    ['LOG_LEVEL', 'loud', 'must be one of'],
+    ['TRUSTED_PROXIES', '10.0.0.0/33', 'is not an IP address or CIDR'],
+    ['TRUSTED_PROXIES', 'proxy.local', 'is not an IP address or CIDR'],
+    ['DB_POOL_SIZE', '0', 'between 1 and 500'],
+    ['DOCS_ENABLED', 'maybe', 'true or false'],
+  ])('refuses %s=%p, naming the variable', (variable, value, problem) => {
+    let thrown: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).variable).toBe(variable);
+    expect((thrown as ConfigError).message).toContain(`${variable}: `);
+    expect((thrown as ConfigError).message).toContain(problem);
+    expect((thrown as ConfigError).message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,37 @@
+import { decodeCursor, encodeCursor, toPage } from './cursor.js';
+import { newId } from './ids.js';
+
+describe('cursors', () => {
+  it('round-trips a sort key', () => {
+    const key = { at: new Date('2026-01-02T03:04:05.678Z'), id: newId() };
+    expect(decodeCursor(encodeCursor(key))).toEqual({ at: key.at.toISOString(), id: key.id });
+  });
+
+  it.each([
+    ['empty', ''],
+    ['not base64url', '!!!'],
+    ['not JSON', Buffer.from('nope').toString('base64url')],
+    ['JSON array', Buffer.from('[1,2]').toString('base64url')],
+    ['bad id', Buffer.from(JSON.stringify({ at: '2026-01-01T00:00:00Z', id: 'x' })).toString('base64url')],
+    ['bad time', Buffer.from(JSON.stringify({ at: 'yesterday', id: newId() })).toString('base64url')],
+    ['too long', 'a'.repeat(201)],
+  ])('rejects a cursor that is %s', (_label, cursor) => {
+    expect(decodeCursor(cursor)).toBeNull();
+  });
+
+  it('pages rows and gives a cursor only when more rows follow', () => {
+    const rows = [1, 2, 3].map((n) => ({ id: newId(), createdAt: new Date(n * 1000) }));
+    const first = toPage(rows, 2);
+    expect(first.data).toHaveLength(2);
+    expect(decodeCursor(first.nextCursor as string)?.id).toBe(rows[1]?.id);
+    expect(toPage(rows, 3).nextCursor).toBeNull();
+  });
+});
+
+describe('ids', () => {
+  it('are UUIDv7 and increase with time', () => {
+    const ids = Array.from({ length: 1000 }, () => newId());
+    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(id))).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
