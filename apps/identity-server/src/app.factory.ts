@@ -52,6 +52,8 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: other bodies are 415 rather than strings that fail validation.
+  fastify.removeContentTypeParser('text/plain');
   installMetrics(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { fieldErrors } from './problem.filter.js';
 import type { FieldError } from './errors.js';
 
@@ -28,3 +29,9 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => fieldErrors(flatten(errors)),
   });
 }
+
+/**
+ * For request bodies: the field may be left out, but not sent as null (class-validator's
+ * IsOptional lets null through, which would store null where a value is required).
+ */
+export const Absent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Absent } from '../../common/validation.js';
 import { BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from '#policy';
 
 export class CreateApiKeyDto {
@@ -12,12 +13,12 @@ export class CreateApiKeyDto {
   name!: string;
 
   @ApiPropertyOptional({ enum: BUILT_IN_ROLE_KEYS, default: 'viewer' })
-  @IsOptional()
+  @Absent()
   @IsIn(BUILT_IN_ROLE_KEYS)
   role?: BuiltInRoleKey;
 
   @ApiPropertyOptional({ description: 'RFC 3339 time after which the key stops working' })
-  @IsOptional()
+  @Absent()
   @IsISO8601({ strict: true })
   expiresAt?: string;
 }

@@ -9,7 +9,6 @@ import {
   IsInt,
   IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -17,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Absent } from '../../common/validation.js';
 import { IDENTITY_PROVIDERS, SETTING_BOUNDS, type IdentityProviderSetting } from '../settings.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -29,16 +29,16 @@ export class PasswordPolicyDto {
     maximum: SETTING_BOUNDS.passwordMinLength.max,
     default: 12,
   })
-  @IsOptional()
+  @Absent()
   @IsInt()
   @Min(SETTING_BOUNDS.passwordMinLength.min)
   @Max(SETTING_BOUNDS.passwordMinLength.max)
   minLength?: number;
 
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireUppercase?: boolean;
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireLowercase?: boolean;
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireDigit?: boolean;
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() requireSymbol?: boolean;
+  @ApiPropertyOptional({ default: false }) @Absent() @IsBoolean() requireUppercase?: boolean;
+  @ApiPropertyOptional({ default: false }) @Absent() @IsBoolean() requireLowercase?: boolean;
+  @ApiPropertyOptional({ default: false }) @Absent() @IsBoolean() requireDigit?: boolean;
+  @ApiPropertyOptional({ default: false }) @Absent() @IsBoolean() requireSymbol?: boolean;
 
   @ApiPropertyOptional({
     minimum: 0,
@@ -46,7 +46,7 @@ export class PasswordPolicyDto {
     default: 0,
     description: 'Refuse the last N passwords',
   })
-  @IsOptional()
+  @Absent()
   @IsInt()
   @Min(SETTING_BOUNDS.preventReuse.min)
   @Max(SETTING_BOUNDS.preventReuse.max)
@@ -55,21 +55,21 @@ export class PasswordPolicyDto {
 
 export class TenantSettingsDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 30, default: 7 })
-  @IsOptional()
+  @Absent()
   @IsInt()
   @Min(SETTING_BOUNDS.invitationTtlDays.min)
   @Max(SETTING_BOUNDS.invitationTtlDays.max)
   invitationTtlDays?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: SETTING_BOUNDS.maxMembers.max, default: 10 })
-  @IsOptional()
+  @Absent()
   @IsInt()
   @Min(SETTING_BOUNDS.maxMembers.min)
   @Max(SETTING_BOUNDS.maxMembers.max)
   maxMembers?: number;
 
   @ApiPropertyOptional({ enum: IDENTITY_PROVIDERS, isArray: true, default: ['any'] })
-  @IsOptional()
+  @Absent()
   @ArrayMinSize(1)
   @ArrayMaxSize(IDENTITY_PROVIDERS.length)
   @ArrayUnique()
@@ -81,19 +81,19 @@ export class TenantSettingsDto {
     maximum: SETTING_BOUNDS.sessionTtlMinutes.max,
     default: 1440,
   })
-  @IsOptional()
+  @Absent()
   @IsInt()
   @Min(SETTING_BOUNDS.sessionTtlMinutes.min)
   @Max(SETTING_BOUNDS.sessionTtlMinutes.max)
   sessionTtlMinutes?: number;
 
   @ApiPropertyOptional({ default: false })
-  @IsOptional()
+  @Absent()
   @IsBoolean()
   mfaRequired?: boolean;
 
   @ApiPropertyOptional({ type: PasswordPolicyDto })
-  @IsOptional()
+  @Absent()
   @IsObject()
   @ValidateNested()
   @Type(() => PasswordPolicyDto)
@@ -113,13 +113,13 @@ export class CreateTenantDto {
     description: 'Derived from the name if absent',
     example: 'acme',
   })
-  @IsOptional()
+  @Absent()
   @IsString()
   @Matches(SLUG_PATTERN, { message: 'slug must be 2 to 63 characters of a-z, 0-9 and -' })
   slug?: string;
 
   @ApiPropertyOptional({ type: TenantSettingsDto })
-  @IsOptional()
+  @Absent()
   @IsObject()
   @ValidateNested()
   @Type(() => TenantSettingsDto)
@@ -128,7 +128,7 @@ export class CreateTenantDto {
 
 export class UpdateTenantDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @Absent()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -136,13 +136,13 @@ export class UpdateTenantDto {
   name?: string;
 
   @ApiPropertyOptional({ pattern: SLUG_PATTERN.source })
-  @IsOptional()
+  @Absent()
   @IsString()
   @Matches(SLUG_PATTERN, { message: 'slug must be 2 to 63 characters of a-z, 0-9 and -' })
   slug?: string;
 
   @ApiPropertyOptional({ type: TenantSettingsDto, description: 'Merged into the current settings' })
-  @IsOptional()
+  @Absent()
   @IsObject()
   @ValidateNested()
   @Type(() => TenantSettingsDto)
