@@ -20,7 +20,8 @@ describe('audit trail', () => {
     await t.close();
   });
 
-  const events = (query = '') => t.request('GET', `/api/v1/tenants/${tenantId}/audit-events${query}`, { token: admin.key });
+  const events = (query = '') =>
+    t.request('GET', `/api/v1/tenants/${tenantId}/audit-events${query}`, { token: admin.key });
 
   it('records creation, updates with a diff, and key changes, with actor, IP and user agent', async () => {
     const res = await events();
@@ -35,8 +36,14 @@ describe('audit trail', () => {
       ip: '127.0.0.1',
       changes: { after: { name: 'Audited Co' } },
     });
-    expect(keyCreated).toMatchObject({ actor: { type: 'operator' }, target: { type: 'api_key', id: admin.id } });
-    expect(keyCreated.changes.after).toMatchObject({ role: 'admin', prefix: admin.key.split('_').slice(0, 2).join('_').slice(3) });
+    expect(keyCreated).toMatchObject({
+      actor: { type: 'operator' },
+      target: { type: 'api_key', id: admin.id },
+    });
+    expect(keyCreated.changes.after).toMatchObject({
+      role: 'admin',
+      prefix: admin.key.split('_').slice(0, 2).join('_').slice(3),
+    });
     expect(JSON.stringify(res.body)).not.toContain(admin.key);
     expect(updated).toMatchObject({
       actor: { type: 'api_key', id: admin.id },
@@ -50,23 +57,46 @@ describe('audit trail', () => {
     const before = (await events()).body.data.length;
     await createTenant(t, { name: 'Taken Slug', slug: 'taken-slug' });
     expectProblem(
-      await t.request('PATCH', `/api/v1/tenants/${tenantId}`, { token: admin.key, body: { slug: 'taken-slug' } }),
+      await t.request('PATCH', `/api/v1/tenants/${tenantId}`, {
+        token: admin.key,
+        body: { slug: 'taken-slug' },
+      }),
       409,
       'tenant_slug_taken',
     );
     // a PATCH that changes nothing is not an event either
-    expect((await t.request('PATCH', `/api/v1/tenants/${tenantId}`, { token: admin.key, body: { settings: { maxMembers: 42 } } })).status).toBe(200);
+    expect(
+      (
+        await t.request('PATCH', `/api/v1/tenants/${tenantId}`, {
+          token: admin.key,
+          body: { settings: { maxMembers: 42 } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await events()).body.data.length).toBe(before);
   });
 
   it('filters by type, type prefix, actor, target and time', async () => {
     const key = await createKey(t, tenantId, 'viewer', admin.key);
-    await t.request('DELETE', `/api/v1/tenants/${tenantId}/api-keys/${key.id}`, { token: admin.key });
+    await t.request('DELETE', `/api/v1/tenants/${tenantId}/api-keys/${key.id}`, {
+      token: admin.key,
+    });
 
-    expect((await events('?type=apikey.revoked')).body.data.map((e: any) => e.target.id)).toEqual([key.id]);
-    expect((await events('?type=apikey.*')).body.data.map((e: any) => e.type)).toEqual(['apikey.created', 'apikey.created', 'apikey.revoked']);
-    expect((await events(`?actorId=${admin.id}`)).body.data.every((e: any) => e.actor.id === admin.id)).toBe(true);
-    expect((await events(`?targetId=${key.id}`)).body.data.map((e: any) => e.type)).toEqual(['apikey.created', 'apikey.revoked']);
+    expect((await events('?type=apikey.revoked')).body.data.map((e: any) => e.target.id)).toEqual([
+      key.id,
+    ]);
+    expect((await events('?type=apikey.*')).body.data.map((e: any) => e.type)).toEqual([
+      'apikey.created',
+      'apikey.created',
+      'apikey.revoked',
+    ]);
+    expect(
+      (await events(`?actorId=${admin.id}`)).body.data.every((e: any) => e.actor.id === admin.id),
+    ).toBe(true);
+    expect((await events(`?targetId=${key.id}`)).body.data.map((e: any) => e.type)).toEqual([
+      'apikey.created',
+      'apikey.revoked',
+    ]);
 
     const all = (await events()).body.data;
     const third = all[2].at;
@@ -103,6 +133,10 @@ describe('audit trail', () => {
 
   it('is readable by admins only', async () => {
     const developer = await createKey(t, tenantId, 'developer', admin.key);
-    expectProblem(await t.request('GET', `/api/v1/tenants/${tenantId}/audit-events`, { token: developer.key }), 403, 'admin_required');
+    expectProblem(
+      await t.request('GET', `/api/v1/tenants/${tenantId}/audit-events`, { token: developer.key }),
+      403,
+      'admin_required',
+    );
   });
 });

@@ -36,14 +36,19 @@ describe('tenant isolation', () => {
     ['GET', 'audit events', ({ b }) => `/api/v1/tenants/${b}/audit-events`, undefined],
   ])("%s another tenant's %s is 404 and changes nothing", async (method, _what, path, body) => {
     const before = await snapshot();
-    const res = await t.request(method, path({ b: b.id, bKey: bKey.id }), { token: aAdmin.key, body });
+    const res = await t.request(method, path({ b: b.id, bKey: bKey.id }), {
+      token: aAdmin.key,
+      body,
+    });
     expectProblem(res, 404, 'tenant_not_found');
     expect(await snapshot()).toEqual(before);
   });
 
   it("cannot revoke another tenant's key through its own tenant path", async () => {
     const before = await snapshot();
-    const res = await t.request('DELETE', `/api/v1/tenants/${a.id}/api-keys/${bKey.id}`, { token: aAdmin.key });
+    const res = await t.request('DELETE', `/api/v1/tenants/${a.id}/api-keys/${bKey.id}`, {
+      token: aAdmin.key,
+    });
     expectProblem(res, 404, 'api_key_not_found');
     expect(await snapshot()).toEqual(before);
   });
@@ -51,10 +56,16 @@ describe('tenant isolation', () => {
   it("does not list another tenant's keys or audit events", async () => {
     const keys = await t.request('GET', `/api/v1/tenants/${a.id}/api-keys`, { token: aAdmin.key });
     expect(keys.body.data.map((k: { id: string }) => k.id)).not.toContain(bKey.id);
-    const events = await t.request('GET', `/api/v1/tenants/${a.id}/audit-events?limit=200`, { token: aAdmin.key });
+    const events = await t.request('GET', `/api/v1/tenants/${a.id}/audit-events?limit=200`, {
+      token: aAdmin.key,
+    });
     expect(events.body.data.length).toBeGreaterThan(0);
     expect(events.body.data.every((e: { tenantId: string }) => e.tenantId === a.id)).toBe(true);
-    const filtered = await t.request('GET', `/api/v1/tenants/${a.id}/audit-events?targetId=${bKey.id}`, { token: aAdmin.key });
+    const filtered = await t.request(
+      'GET',
+      `/api/v1/tenants/${a.id}/audit-events?targetId=${bKey.id}`,
+      { token: aAdmin.key },
+    );
     expect(filtered.body.data).toEqual([]);
   });
 

@@ -3,7 +3,10 @@ import type { TestApp } from './app.js';
 let counter = 0;
 
 /** A tenant with a unique name, created by the operator. */
-export async function createTenant(t: TestApp, body: Record<string, unknown> = {}): Promise<{ id: string; slug: string; name: string }> {
+export async function createTenant(
+  t: TestApp,
+  body: Record<string, unknown> = {},
+): Promise<{ id: string; slug: string; name: string }> {
   counter += 1;
   const res = await t.request('POST', '/api/v1/tenants', {
     body: { name: `Tenant ${process.pid}-${Date.now()}-${counter}`, ...body },
@@ -27,8 +30,17 @@ export async function createKey(
   return res.body;
 }
 
-export function expectProblem(res: { status: number; headers: Headers; body: any }, status: number, code: string): void {
+export function expectProblem(
+  res: { status: number; headers: Headers; body: any },
+  status: number,
+  code: string,
+): void {
   expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+  });
 }

@@ -59,6 +59,17 @@ export async function createApp(
     void reply.header('x-request-id', request.id);
     done();
   });
+  // While shutting down, answer what is in flight and close each connection after its response,
+  // so that keep-alive clients do not hold the drain open.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
+  });
   // One line per request, after the response: what happened, in plain fields, never a secret.
   fastify.addHook('onResponse', (request, reply, done) => {
     const line = {

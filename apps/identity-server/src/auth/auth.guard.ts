@@ -11,9 +11,9 @@ import {
   PERMISSION,
   type RequiredPermission,
 } from '../common/decorators.js';
-import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { ApiKeysService, TENANT_KEY_KIND } from '../api-keys/api-keys.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { OPERATOR_KEY_KIND, OperatorKeyService } from './operator-key.service.js';
+import { OperatorKeyService } from './operator-key.service.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -71,16 +71,15 @@ export class AuthGuard implements CanActivate {
     }
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header.trim());
     const credential = match?.[1];
-    const parsed = credential ? parseSecret(credential) : null;
-    if (!credential || !parsed) {
+    if (!credential) {
       throw new DomainException(ErrorCode.Unauthenticated, 'The credential is not valid');
     }
-    if (parsed.kind === OPERATOR_KEY_KIND && this.operatorKey.matches(credential)) {
-      return { kind: 'operator', id: 'platform' };
-    }
-    if (parsed.kind === 'tk') {
+    // PLATFORM_API_KEY may be any random string, so the operator key is checked before parsing.
+    if (this.operatorKey.matches(credential)) return { kind: 'operator', id: 'platform' };
+    const parsed = parseSecret(credential);
+    if (parsed?.kind === TENANT_KEY_KIND) {
       const key = await this.apiKeys.authenticate(parsed.prefix, credential);
-      if (key)
+      if (key) {
         return {
           kind: 'api_key',
           id: key.id,
@@ -88,9 +87,10 @@ export class AuthGuard implements CanActivate {
           role: key.role,
           name: key.name,
         };
+      }
     }
     this.logger.warn(
-      { prefix: `${parsed.kind}_${parsed.prefix}`, ip: request.ip },
+      { prefix: parsed ? `${parsed.kind}_${parsed.prefix}` : 'unrecognised', ip: request.ip },
       'rejected credential',
     );
     throw new DomainException(

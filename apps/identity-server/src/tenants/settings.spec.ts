@@ -4,7 +4,10 @@ import { deriveSlug } from './tenants.service.js';
 
 describe('tenant settings', () => {
   it('fill in defaults and merge the password policy', () => {
-    const merged = mergeSettings(DEFAULT_SETTINGS, { maxMembers: 50, passwordPolicy: { minLength: 16 } });
+    const merged = mergeSettings(DEFAULT_SETTINGS, {
+      maxMembers: 50,
+      passwordPolicy: { minLength: 16 },
+    });
     expect(merged.maxMembers).toBe(50);
     expect(merged.invitationTtlDays).toBe(7);
     expect(merged.passwordPolicy).toEqual({ ...DEFAULT_SETTINGS.passwordPolicy, minLength: 16 });
@@ -41,9 +44,15 @@ describe('deriveSlug', () => {
 describe('diff', () => {
   it('reports changed leaves by dotted path', () => {
     expect(
-      diff({ name: 'a', settings: { x: 1, p: { y: 2 } } }, { name: 'a', settings: { x: 2, p: { y: 2 } } }),
+      diff(
+        { name: 'a', settings: { x: 1, p: { y: 2 } } },
+        { name: 'a', settings: { x: 2, p: { y: 2 } } },
+      ),
     ).toEqual({ before: { 'settings.x': 1 }, after: { 'settings.x': 2 } });
-    expect(diff({ list: [1] }, { list: [1, 2] })).toEqual({ before: { list: [1] }, after: { list: [1, 2] } });
+    expect(diff({ list: [1] }, { list: [1, 2] })).toEqual({
+      before: { list: [1] },
+      after: { list: [1, 2] },
+    });
     expect(diff({ a: 1 }, { a: 1 })).toEqual({ before: {}, after: {} });
   });
 });
