@@ -27,7 +27,9 @@ await ds.initialize();
 try {
   await runMigrations(ds, console.log);
   const up = await pendingSchemaChanges(ds);
-  const down = (await ds.driver.createSchemaBuilder().log()).downQueries.map((q) => q.query).reverse();
+  const down = (await ds.driver.createSchemaBuilder().log()).downQueries
+    .map((q) => q.query)
+    .reverse();
   if (up.length === 0) {
     console.log('entities and migrations agree: nothing to generate');
   } else {

@@ -12,8 +12,14 @@ describe('cursors', () => {
     ['not base64url', '!!!'],
     ['not JSON', Buffer.from('nope').toString('base64url')],
     ['JSON array', Buffer.from('[1,2]').toString('base64url')],
-    ['bad id', Buffer.from(JSON.stringify({ at: '2026-01-01T00:00:00Z', id: 'x' })).toString('base64url')],
-    ['bad time', Buffer.from(JSON.stringify({ at: 'yesterday', id: newId() })).toString('base64url')],
+    [
+      'bad id',
+      Buffer.from(JSON.stringify({ at: '2026-01-01T00:00:00Z', id: 'x' })).toString('base64url'),
+    ],
+    [
+      'bad time',
+      Buffer.from(JSON.stringify({ at: 'yesterday', id: newId() })).toString('base64url'),
+    ],
     ['too long', 'a'.repeat(201)],
   ])('rejects a cursor that is %s', (_label, cursor) => {
     expect(decodeCursor(cursor)).toBeNull();

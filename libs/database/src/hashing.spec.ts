@@ -22,10 +22,13 @@ describe('issued secrets', () => {
     expect(secretMatches(issued.secret, Buffer.alloc(3))).toBe(false);
   });
 
-  it.each(['', 'tk_short', 'Bearer x', 'tk_abcdefghijkl_' + 'a'.repeat(42), 'TK_abcdefghijkl_' + 'a'.repeat(43)])(
-    'rejects the malformed credential %p',
-    (credential) => {
-      expect(parseSecret(credential)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'tk_short',
+    'Bearer x',
+    'tk_abcdefghijkl_' + 'a'.repeat(42),
+    'TK_abcdefghijkl_' + 'a'.repeat(43),
+  ])('rejects the malformed credential %p', (credential) => {
+    expect(parseSecret(credential)).toBeNull();
+  });
 });

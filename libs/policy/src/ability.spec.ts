@@ -32,7 +32,13 @@ describe('built-in role matrix', () => {
   it('names the roles that hold a permission', () => {
     expect(rolesAllowed('update', 'Tenant')).toEqual(['admin']);
     expect(rolesAllowed('create', 'ApiKey')).toEqual(['admin', 'developer']);
-    expect(rolesAllowed('read', 'Member')).toEqual(['admin', 'manager', 'developer', 'viewer', 'member']);
+    expect(rolesAllowed('read', 'Member')).toEqual([
+      'admin',
+      'manager',
+      'developer',
+      'viewer',
+      'member',
+    ]);
   });
 
   it('defines every built-in role with a name and a description', () => {

@@ -33,25 +33,6 @@ export class OperatorKeyService implements OnApplicationBootstrap {
     return this.hash !== null && secretMatches(credential, this.hash);
   }
 
-  /** Replaces the stored key and returns the new one (CLI: npm run operator-key -- --rotate). */
-  async rotate(): Promise<string> {
-    const issued = issueSecret(OPERATOR_KEY_KIND);
-    await this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(PlatformCredentialEntity)
-      .values({
-        kind: 'operator',
-        prefix: issued.prefix,
-        keyHash: issued.hash,
-        createdAt: new Date(),
-      })
-      .orUpdate(['prefix', 'key_hash', 'created_at'], ['kind'])
-      .execute();
-    this.hash = issued.hash;
-    return issued.secret;
-  }
-
   private async loadOrGenerate(): Promise<Buffer> {
     const repo = this.dataSource.getRepository(PlatformCredentialEntity);
     const existing = await repo.findOneBy({ kind: 'operator' });
