@@ -15,12 +15,18 @@ if (!process.argv.includes('--rotate')) {
 }
 const config = loadConfig();
 if (config.platformApiKey) {
-  console.error('PLATFORM_API_KEY is set: the operator key is that variable; change it and restart instead.');
+  console.error(
+    'PLATFORM_API_KEY is set: the operator key is that variable; change it and restart instead.',
+  );
   process.exit(2);
 }
 const embedded = config.databaseUrl
   ? null
-  : await startEmbeddedPostgres({ dataDir: config.dataDir, database: 'identity', log: (m) => console.log(m) });
+  : await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      database: 'identity',
+      log: (m) => console.log(m),
+    });
 const dataSource = createDataSource(config.databaseUrl ?? embedded!.url, 1);
 try {
   await dataSource.initialize();
@@ -29,11 +35,18 @@ try {
     .createQueryBuilder()
     .insert()
     .into(PlatformCredentialEntity)
-    .values({ kind: 'operator', prefix: issued.prefix, keyHash: issued.hash, createdAt: new Date() })
+    .values({
+      kind: 'operator',
+      prefix: issued.prefix,
+      keyHash: issued.hash,
+      createdAt: new Date(),
+    })
     .orUpdate(['prefix', 'key_hash', 'created_at'], ['kind'])
     .execute();
   console.log(`new platform operator key (shown once, store it now): ${issued.secret}`);
-  console.log('restart the identity server(s) for the new key to take effect; the old key stops working then');
+  console.log(
+    'restart the identity server(s) for the new key to take effect; the old key stops working then',
+  );
 } finally {
   if (dataSource.isInitialized) await dataSource.destroy();
   await embedded?.stop();
