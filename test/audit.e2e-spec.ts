@@ -42,7 +42,7 @@ describe('audit trail', () => {
     });
     expect(keyCreated.changes.after).toMatchObject({
       role: 'admin',
-      prefix: admin.key.split('_').slice(0, 2).join('_').slice(3),
+      prefix: admin.key.split('_').slice(0, 2).join('_'),
     });
     expect(JSON.stringify(res.body)).not.toContain(admin.key);
     expect(updated).toMatchObject({

@@ -70,6 +70,31 @@ describe('server process', () => {
     }
   }, 120_000);
 
+  it('starts again on a data folder whose previous server was killed, and refuses one in use', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'identity-killed-'));
+    const env = { DATABASE_URL: undefined, DATA_DIR: dataDir, PLATFORM_API_KEY: 'k'.repeat(40) };
+    try {
+      const first = await spawnServer(env);
+      running.push(first);
+      await first.waitReady(60_000);
+
+      const rival = await spawnServer(env);
+      running.push(rival);
+      expect(await rival.exited).toBe(1);
+      expect(rival.output()).toContain('is in use by another running server');
+      expect((await fetch(`${first.url}/health/ready`)).status).toBe(200);
+
+      await first.stop('SIGKILL');
+      const second = await spawnServer(env);
+      running.push(second);
+      await second.waitReady(30_000);
+      expect(second.output()).toContain('left running by an earlier run');
+      expect(await second.stop()).toBe(0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('drains a request in flight on SIGTERM before closing the pool', async () => {
     const db = await createTestDatabase();
     const key = `op_drain_${'k'.repeat(40)}`;

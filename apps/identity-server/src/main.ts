@@ -72,8 +72,10 @@ async function main(): Promise<void> {
         process.exit(1);
       }
     };
+    // `on`, not `once`: npm and process-group kills deliver the signal twice, and a second
+    // signal must not cut the drain short.
     for (const signal of ['SIGTERM', 'SIGINT'] as const)
-      process.once(signal, (s) => void shutdown(s));
+      process.on(signal, (s) => void shutdown(s));
   } catch (error) {
     logger.fatal(
       { err: error },

@@ -76,6 +76,7 @@ export async function startEmbeddedPostgres(
     await makeReachable(dataDir);
   }
 
+  if (!fresh) await stopLeftover(clusterDir, options.log);
   await run(() => server.start(), logs, `start the embedded PostgreSQL on port ${port}`);
   options.log(`embedded PostgreSQL ${fresh ? 'created and ' : ''}running on 127.0.0.1:${port}`);
 
@@ -170,6 +171,54 @@ async function makeReachable(dir: string): Promise<void> {
     const parent = dirname(current);
     if (parent === current) return;
     current = parent;
+  }
+}
+
+/**
+ * A server killed with SIGKILL leaves its PostgreSQL running, holding the data folder. An orphan
+ * (its parent gone) is stopped so that the start can go on; one whose parent is alive belongs to
+ * another running server, and the start stops with that said.
+ */
+async function stopLeftover(clusterDir: string, log: (message: string) => void): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  let pid: number;
+  try {
+    pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  const parent = await parentPid(pid);
+  if (parent !== null && parent > 1 && parent !== process.pid && alive(parent)) {
+    throw new Error(
+      `the data folder ${clusterDir} is in use by another running server (PostgreSQL pid ${pid}, parent pid ${parent}); use another DATA_DIR or stop that server`,
+    );
+  }
+  log(`a PostgreSQL left running by an earlier run holds ${clusterDir} (pid ${pid}): stopping it`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 15_000;
+  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) throw new Error(`PostgreSQL pid ${pid} from an earlier run did not stop`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The parent of a process, from /proc (Linux); null where that cannot be read. */
+async function parentPid(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    return Number.isInteger(ppid) ? ppid : null;
+  } catch {
+    return null;
   }
 }
 

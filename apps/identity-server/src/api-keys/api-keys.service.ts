@@ -87,7 +87,7 @@ export class ApiKeysService {
           after: {
             name: row.name,
             role,
-            prefix: row.prefix,
+            prefix: `${TENANT_KEY_KIND}_${row.prefix}`,
             expiresAt: expiresAt?.toISOString() ?? null,
           },
         },
@@ -148,7 +148,13 @@ export class ApiKeysService {
         actor: actorOf(principal),
         target: { type: 'api_key', id },
         meta,
-        changes: { before: { name: revoked.name, role: revoked.role, prefix: revoked.prefix } },
+        changes: {
+          before: {
+            name: revoked.name,
+            role: revoked.role,
+            prefix: `${TENANT_KEY_KIND}_${revoked.prefix}`,
+          },
+        },
       });
     });
   }

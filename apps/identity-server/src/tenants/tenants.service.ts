@@ -221,7 +221,8 @@ function toView(t: TenantEntity): TenantView {
     id: t.id,
     name: t.name,
     slug: t.slug,
-    settings: t.settings,
+    // Over the defaults: stable key order, and settings added later read as their default.
+    settings: mergeSettings(DEFAULT_SETTINGS, t.settings),
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
   };
