@@ -39,6 +39,7 @@ const common = {
   moduleNameMapper: {
     '^#policy$': '<rootDir>/libs/policy/src/index.ts',
     '^#database$': '<rootDir>/libs/database/src/index.ts',
+    '^#auth-crypto$': '<rootDir>/libs/auth-crypto/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };
