@@ -8,6 +8,7 @@ import {
   IS_PUBLIC,
   OPERATOR_ONLY,
   PERMISSION,
+  SIGNED_IN,
   type RequiredPermission,
 } from '../apps/identity-server/src/common/decorators.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -51,9 +52,11 @@ describe('route permission declarations', () => {
               ? 'operator only'
               : permission
                 ? `${permission.action} ${permission.subject}`
-                : read<boolean>(AUTHENTICATED)
-                  ? 'any authenticated caller'
-                  : 'UNDECLARED';
+                : read<boolean>(SIGNED_IN)
+                  ? 'signed-in person'
+                  : read<boolean>(AUTHENTICATED)
+                    ? 'any authenticated caller'
+                    : 'UNDECLARED';
           const full = `/${[base, path]
             .map((p) => p.replace(/^\/|\/$/g, ''))
             .filter(Boolean)

@@ -6,6 +6,7 @@ import { createRootLogger } from '../../apps/identity-server/src/common/logger.j
 import { loadConfig } from '../../apps/identity-server/src/config/config.js';
 import { createTestDatabase } from './database.js';
 
+export const TEST_ENCRYPTION_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
 export const OPERATOR_KEY = 'op_testtesttest_' + 'x'.repeat(43);
 
 export interface Response<T = any> {
@@ -44,6 +45,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     DB_POOL_SIZE: '20',
+    ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     ...env,
   });
   const logs: string[] = [];

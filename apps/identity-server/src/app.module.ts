@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { CryptoModule } from './crypto/crypto.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ProblemFilter } from './common/problem.filter.js';
@@ -22,6 +24,8 @@ export class AppModule {
         TenantsModule,
         ApiKeysModule,
         AuthModule,
+        AccountsModule,
+        CryptoModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

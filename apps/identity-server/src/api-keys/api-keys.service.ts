@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Brackets, DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { canGrantRole, isBuiltInRole, type BuiltInRoleKey } from '#policy';
-import { encodeCursor, isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
+import { isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
-import type { Page } from '../common/pagination.js';
+import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { lockTenant } from '../tenants/tenants.service.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/api-key.dto.js';
@@ -101,27 +101,8 @@ export class ApiKeysService {
       .getRepository(ApiKeyEntity)
       .createQueryBuilder('k')
       .where('k.tenant_id = :tenantId AND k.revoked_at IS NULL', { tenantId });
-    if (after) {
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where('k.created_at > :at', { at: after.at })
-            .orWhere('(k.created_at = :at AND k.id > :id)', { id: after.id }),
-        ),
-      );
-    }
-    const rows = await qb
-      .orderBy('k.created_at', 'ASC')
-      .addOrderBy('k.id', 'ASC')
-      .limit(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(toView),
-      nextCursor:
-        rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-    };
+    const rows = await keyset(qb, 'k', 'created_at', after, limit).getMany();
+    return pageOf(rows, limit, (k) => k.createdAt, toView);
   }
 
   /** Revoked at once: authentication reads the row on every request. */

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import { encodeCursor, newId, type CursorKey } from '#database';
+import { newId, type CursorKey } from '#database';
+import { keyset, pageOf } from '../common/pagination.js';
 import type { Actor, RequestMeta } from '../auth/principal.js';
 import { AuditEventEntity, type AuditChanges } from './audit-event.entity.js';
+
+/**
+ * Events about accounts rather than tenants (sign-ins, sessions, MFA, passwords) are kept under
+ * this reserved tenant id, so the one audit table serves both.
+ */
+export const PLATFORM_AUDIT_TENANT = '00000000-0000-0000-0000-000000000000';
 
 export interface AuditRecord {
   tenantId: string;
@@ -88,28 +95,8 @@ export class AuditService {
     if (filter.targetId) qb.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
     if (filter.since) qb.andWhere('e.at >= :since', { since: filter.since });
     if (filter.until) qb.andWhere('e.at < :until', { until: filter.until });
-    if (after) {
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where('e.at > :afterAt', { afterAt: after.at })
-            .orWhere('(e.at = :afterAt AND e.id > :afterId)', {
-              afterId: after.id,
-            }),
-        ),
-      );
-    }
-    const rows = await qb
-      .orderBy('e.at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
-      .limit(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(toView),
-      nextCursor: rows.length > limit && last ? encodeCursor({ at: last.at, id: last.id }) : null,
-    };
+    const rows = await keyset(qb, 'e', 'at', after, limit).getMany();
+    return pageOf(rows, limit, (e) => e.at, toView);
   }
 }
 

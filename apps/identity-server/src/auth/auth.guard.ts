@@ -7,6 +7,7 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import {
   AUTHENTICATED,
   IS_PUBLIC,
+  SIGNED_IN,
   OPERATOR_ONLY,
   PERMISSION,
   type RequiredPermission,
@@ -14,6 +15,15 @@ import {
 import { ApiKeysService, TENANT_KEY_KIND } from '../api-keys/api-keys.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { OperatorKeyService } from './operator-key.service.js';
+import {
+  PERSONAL_KEY_KIND,
+  PersonalApiKeysService,
+} from '../api-keys/personal-api-keys.service.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { AccessTokensService } from './tokens/access-tokens.service.js';
+
+/** Three base64url segments starting with a JSON header: an access token, not a key. */
+const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 import type { Principal } from './principal.js';
 
 /**
@@ -29,6 +39,9 @@ export class AuthGuard implements CanActivate {
     private readonly operatorKey: OperatorKeyService,
     private readonly apiKeys: ApiKeysService,
     private readonly tenants: TenantsService,
+    private readonly personalKeys: PersonalApiKeysService,
+    private readonly accessTokens: AccessTokensService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,6 +64,10 @@ export class AuthGuard implements CanActivate {
     );
     if (permission) {
       this.authorize(principal, permission);
+      return true;
+    }
+    if (this.reflector.getAllAndOverride<boolean>(SIGNED_IN, targets)) {
+      if (principal.kind !== 'user') throw new DomainException(ErrorCode.SignInRequired);
       return true;
     }
     if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED, targets)) return true;
@@ -76,7 +93,19 @@ export class AuthGuard implements CanActivate {
     }
     // PLATFORM_API_KEY may be any random string, so the operator key is checked before parsing.
     if (this.operatorKey.matches(credential)) return { kind: 'operator', id: 'platform' };
+    if (JWT_SHAPE.test(credential)) return this.fromAccessToken(credential);
     const parsed = parseSecret(credential);
+    if (parsed?.kind === PERSONAL_KEY_KIND) {
+      const key = await this.personalKeys.authenticate(parsed.prefix, credential);
+      if (key)
+        return {
+          kind: 'user',
+          id: key.accountId,
+          sessionId: null,
+          personalKeyId: key.keyId,
+          mfaVerified: false,
+        };
+    }
     if (parsed?.kind === TENANT_KEY_KIND) {
       const key = await this.apiKeys.authenticate(parsed.prefix, credential);
       if (key) {
@@ -99,12 +128,31 @@ export class AuthGuard implements CanActivate {
     );
   }
 
+  private async fromAccessToken(token: string): Promise<Principal> {
+    const claims = await this.accessTokens.verify(token);
+    const session = await this.sessions.state(claims.sessionId);
+    if (!session || session.accountId !== claims.accountId) {
+      throw new DomainException(ErrorCode.Unauthenticated, 'The session has ended: sign in again');
+    }
+    return {
+      kind: 'user',
+      id: claims.accountId,
+      sessionId: claims.sessionId,
+      personalKeyId: null,
+      mfaVerified: session.mfaVerified,
+    };
+  }
+
   /** A tenant another principal cannot see is reported exactly like one that does not exist. */
   private async resolveTenant(request: FastifyRequest, principal: Principal): Promise<void> {
     const params = request.params as Record<string, string | undefined> | undefined;
     const tenantId = params?.tenantId;
     if (tenantId === undefined) return;
     if (!isUuid(tenantId)) throw new DomainException(ErrorCode.TenantNotFound);
+    if (principal.kind === 'user') {
+      // Memberships arrive with the members issue; until then a person sees no tenant.
+      throw new DomainException(ErrorCode.TenantNotFound);
+    }
     if (principal.kind === 'api_key') {
       if (principal.tenantId !== tenantId) throw new DomainException(ErrorCode.TenantNotFound);
     } else if (!(await this.tenants.exists(tenantId))) {
@@ -115,6 +163,7 @@ export class AuthGuard implements CanActivate {
 
   private authorize(principal: Principal, { action, subject }: RequiredPermission): void {
     if (principal.kind === 'operator') return;
+    if (principal.kind === 'user') throw new DomainException(ErrorCode.PermissionDenied);
     const decision = decideForRole(principal.role, action, subject);
     if (decision.allowed) return;
     const holders = rolesAllowed(action, subject);

@@ -3,11 +3,36 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { AuthGuard } from './auth.guard.js';
+import { MfaService } from './mfa/mfa.service.js';
 import { OperatorKeyService } from './operator-key.service.js';
+import { PasswordService } from './password/password.service.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { LoginThrottleService } from './throttle/login-throttle.service.js';
+import { AccessTokensService } from './tokens/access-tokens.service.js';
+import { JwksController } from './tokens/jwks.controller.js';
+import { SigningKeysService } from './tokens/signing-keys.service.js';
 
+/** Who is calling: credentials, sessions and tokens, and the global guard. */
 @Module({
   imports: [ApiKeysModule, TenantsModule],
-  providers: [OperatorKeyService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [OperatorKeyService],
+  controllers: [JwksController],
+  providers: [
+    OperatorKeyService,
+    SigningKeysService,
+    AccessTokensService,
+    SessionsService,
+    PasswordService,
+    LoginThrottleService,
+    MfaService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [
+    OperatorKeyService,
+    SessionsService,
+    PasswordService,
+    LoginThrottleService,
+    MfaService,
+    AccessTokensService,
+  ],
 })
 export class AuthModule {}

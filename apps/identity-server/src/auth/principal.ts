@@ -1,9 +1,20 @@
 import type { BuiltInRoleKey } from '#policy';
+import { DomainException, ErrorCode } from '../common/errors.js';
 
 /** Who is calling. Resolved once per request by the AuthGuard. */
 export type Principal =
   | { kind: 'operator'; id: 'platform' }
-  | { kind: 'api_key'; id: string; tenantId: string; role: BuiltInRoleKey; name: string };
+  | { kind: 'api_key'; id: string; tenantId: string; role: BuiltInRoleKey; name: string }
+  | {
+      kind: 'user';
+      /** The account. */
+      id: string;
+      /** Set when signed in with an access token. */
+      sessionId: string | null;
+      /** Set when the request carries a personal API key (which acts as its owner). */
+      personalKeyId: string | null;
+      mfaVerified: boolean;
+    };
 
 /** What the audit trail records about a request besides the principal. */
 export interface RequestMeta {
@@ -18,7 +29,7 @@ export interface Actor {
 }
 
 export function actorOf(principal: Principal): Actor {
-  return { type: principal.kind, id: principal.id };
+  return { type: principal.kind === 'user' ? 'account' : principal.kind, id: principal.id };
 }
 
 declare module 'fastify' {
@@ -26,5 +37,19 @@ declare module 'fastify' {
     principal?: Principal;
     /** The tenant named by the route's :tenantId, after it was checked to exist and be visible. */
     tenantId?: string;
+  }
+}
+
+export type UserPrincipal = Extract<Principal, { kind: 'user' }>;
+
+/** Credential and factor changes need a real sign-in, not a personal API key. */
+export function requireSession(
+  user: UserPrincipal,
+): asserts user is UserPrincipal & { sessionId: string } {
+  if (!user.sessionId) {
+    throw new DomainException(
+      ErrorCode.SessionRequired,
+      'Sign in with your password for this; a personal API key cannot do it',
+    );
   }
 }

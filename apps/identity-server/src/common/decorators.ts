@@ -12,6 +12,7 @@ export const IS_PUBLIC = 'auth:public';
 export const PERMISSION = 'auth:permission';
 export const OPERATOR_ONLY = 'auth:operator';
 export const AUTHENTICATED = 'auth:authenticated';
+export const SIGNED_IN = 'auth:signed-in';
 
 export interface RequiredPermission {
   action: string;
@@ -46,6 +47,24 @@ export const Authenticated = () =>
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing or invalid credential' }),
   );
+
+/** Only a signed-in person (access token or personal API key) may call the route. */
+export const SignedIn = () =>
+  applyDecorators(
+    SetMetadata(SIGNED_IN, true),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ description: 'Missing or invalid credential' }),
+  );
+
+/** The signed-in person's principal; throws if the route is not @SignedIn(). */
+export const CurrentUser = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Extract<Principal, { kind: 'user' }> => {
+    const principal = ctx.switchToHttp().getRequest<FastifyRequest>().principal;
+    if (principal?.kind !== 'user')
+      throw new Error('CurrentUser used on a route without @SignedIn()');
+    return principal;
+  },
+);
 
 /** The authenticated principal; throws if a route reads it without authentication. */
 export const CurrentPrincipal = createParamDecorator(

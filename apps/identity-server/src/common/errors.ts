@@ -19,6 +19,21 @@ export enum ErrorCode {
   TenantNameTaken = 'tenant_name_taken',
   ApiKeyNotFound = 'api_key_not_found',
   InvalidCursor = 'invalid_cursor',
+  InvalidCredentials = 'invalid_credentials',
+  TokenExpired = 'token_expired',
+  MfaRequired = 'mfa_required',
+  MfaInvalid = 'mfa_invalid',
+  MfaAlreadyEnabled = 'mfa_already_enabled',
+  MfaNotEnabled = 'mfa_not_enabled',
+  TooManyAttempts = 'too_many_attempts',
+  WeakPassword = 'weak_password',
+  PasswordReused = 'password_reused',
+  EmailTaken = 'email_taken',
+  RefreshTokenInvalid = 'refresh_token_invalid',
+  RefreshTokenReused = 'refresh_token_reused',
+  SessionRequired = 'session_required',
+  SignInRequired = 'sign_in_required',
+  SessionNotFound = 'session_not_found',
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
 }
@@ -45,6 +60,24 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.TenantNameTaken]: { status: 409, title: 'Tenant name already in use' },
   [ErrorCode.ApiKeyNotFound]: { status: 404, title: 'API key not found' },
   [ErrorCode.InvalidCursor]: { status: 400, title: 'The cursor is not valid' },
+  [ErrorCode.InvalidCredentials]: { status: 401, title: 'The email or password is not correct' },
+  [ErrorCode.TokenExpired]: { status: 401, title: 'The access token has expired' },
+  [ErrorCode.MfaRequired]: { status: 401, title: 'A second factor is required' },
+  [ErrorCode.MfaInvalid]: { status: 401, title: 'The second-factor code is not correct' },
+  [ErrorCode.MfaAlreadyEnabled]: { status: 409, title: 'Two-factor authentication is already on' },
+  [ErrorCode.MfaNotEnabled]: { status: 409, title: 'Two-factor authentication is not on' },
+  [ErrorCode.TooManyAttempts]: { status: 429, title: 'Too many failed attempts' },
+  [ErrorCode.WeakPassword]: { status: 400, title: 'The password does not meet the policy' },
+  [ErrorCode.PasswordReused]: { status: 400, title: 'The password was used recently' },
+  [ErrorCode.EmailTaken]: { status: 409, title: 'An account with this email exists' },
+  [ErrorCode.RefreshTokenInvalid]: { status: 401, title: 'The refresh token is not valid' },
+  [ErrorCode.RefreshTokenReused]: {
+    status: 401,
+    title: 'The refresh token was already used; the session is revoked',
+  },
+  [ErrorCode.SessionRequired]: { status: 403, title: 'Sign in with a session for this action' },
+  [ErrorCode.SignInRequired]: { status: 403, title: 'Only a signed-in person may do this' },
+  [ErrorCode.SessionNotFound]: { status: 404, title: 'Session not found' },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },
 };
@@ -57,6 +90,8 @@ export interface FieldError {
 /** A domain error: thrown by services and controllers, mapped to a response by one filter. */
 export class DomainException extends Error {
   readonly status: number;
+  /** Response headers that go with the error, e.g. Retry-After on 429. */
+  headers?: Record<string, string>;
 
   constructor(
     readonly code: ErrorCode,

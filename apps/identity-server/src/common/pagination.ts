@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { decodeCursor, type CursorKey } from '#database';
+import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import { decodeCursor, encodeCursor, type CursorKey } from '#database';
 import { DomainException, ErrorCode } from './errors.js';
 
 export class ListQueryDto {
@@ -32,4 +33,44 @@ export function pageArgs(query: ListQueryDto): { limit: number; after: CursorKey
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
+}
+
+/** Keyset pagination on (timeColumn, id): adds the "after the cursor" condition and the order. */
+export function keyset<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  timeColumn: string,
+  after: CursorKey | null,
+  limit: number,
+): SelectQueryBuilder<T> {
+  if (after) {
+    qb.andWhere(
+      new Brackets((w) =>
+        w
+          .where(`${alias}.${timeColumn} > :afterAt`, { afterAt: after.at })
+          .orWhere(`(${alias}.${timeColumn} = :afterAt AND ${alias}.id > :afterId)`, {
+            afterId: after.id,
+          }),
+      ),
+    );
+  }
+  return qb
+    .orderBy(`${alias}.${timeColumn}`, 'ASC')
+    .addOrderBy(`${alias}.id`, 'ASC')
+    .limit(limit + 1);
+}
+
+/** Cuts a `limit + 1` result into a page, with the cursor of its last row when more follow. */
+export function pageOf<T extends { id: string }, V>(
+  rows: T[],
+  limit: number,
+  at: (row: T) => Date,
+  view: (row: T) => V,
+): Page<V> {
+  const data = rows.slice(0, limit);
+  const last = data[data.length - 1];
+  return {
+    data: data.map(view),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: at(last), id: last.id }) : null,
+  };
 }

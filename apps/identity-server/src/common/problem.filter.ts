@@ -99,6 +99,8 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
+    if (exception instanceof DomainException && exception.headers)
+      void reply.headers(exception.headers);
     sendProblem(reply, toProblem(exception, request.id), request);
   }
 }

@@ -28,6 +28,15 @@ describe('loadConfig', () => {
       TRUSTED_PROXIES: '10.0.0.0/8, ::1',
       SHUTDOWN_TIMEOUT_MS: '5000',
       DOCS_ENABLED: 'false',
+      ENCRYPTION_KEYS: 'k1:abc',
+      ACCESS_TOKEN_TTL_SECONDS: '300',
+      SESSION_MAX_AGE_MINUTES: '60',
+      SIGNING_KEY_ROTATION_DAYS: '7',
+      ARGON2_MEMORY_KIB: '65536',
+      ARGON2_ITERATIONS: '3',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_MAX_FAILURES_PER_IP: '30',
+      LOGIN_LOCKOUT_MINUTES: '5',
     });
     expect(config).toEqual({
       port: 8080,
@@ -41,6 +50,15 @@ describe('loadConfig', () => {
       trustedProxies: ['10.0.0.0/8', '::1'],
       shutdownTimeoutMs: 5000,
       docsEnabled: false,
+      encryptionKeys: 'k1:abc',
+      accessTokenTtlSeconds: 300,
+      sessionMaxAgeMinutes: 60,
+      signingKeyRotationDays: 7,
+      argon2MemoryKib: 65536,
+      argon2Iterations: 3,
+      loginMaxFailuresPerAccount: 3,
+      loginMaxFailuresPerIp: 30,
+      loginLockoutMinutes: 5,
     });
   });
 
@@ -56,6 +74,8 @@ describe('loadConfig', () => {
     ['TRUSTED_PROXIES', 'proxy.local', 'is not an IP address or CIDR'],
     ['DB_POOL_SIZE', '0', 'between 1 and 500'],
     ['DOCS_ENABLED', 'maybe', 'true or false'],
+    ['ACCESS_TOKEN_TTL_SECONDS', '10', 'between 60 and 3600'],
+    ['ARGON2_MEMORY_KIB', '1024', 'between 8192 and 1048576'],
   ])('refuses %s=%p, naming the variable', (variable, value, problem) => {
     let thrown: unknown;
     try {

@@ -19,6 +19,20 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Serve /openapi.json and /docs. */
   docsEnabled: boolean;
+  /**
+   * Sensitive: `kid:base64key,...` (first is current) for secrets at rest (TOTP seeds, signing
+   * keys). Null: a key generated on first start and kept in DATA_DIR.
+   */
+  encryptionKeys: string | null;
+  accessTokenTtlSeconds: number;
+  /** Absolute session lifetime; a tenant's sessionTtlMinutes may shorten it there. */
+  sessionMaxAgeMinutes: number;
+  signingKeyRotationDays: number;
+  argon2MemoryKib: number;
+  argon2Iterations: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerIp: number;
+  loginLockoutMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +140,15 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustedProxies,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     docsEnabled: bool(env, 'DOCS_ENABLED', true),
+    encryptionKeys: read(env, 'ENCRYPTION_KEYS') ?? null,
+    accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 600, 60, 3600),
+    sessionMaxAgeMinutes: int(env, 'SESSION_MAX_AGE_MINUTES', 43_200, 5, 525_600),
+    signingKeyRotationDays: int(env, 'SIGNING_KEY_ROTATION_DAYS', 30, 1, 365),
+    argon2MemoryKib: int(env, 'ARGON2_MEMORY_KIB', 19_456, 8_192, 1_048_576),
+    argon2Iterations: int(env, 'ARGON2_ITERATIONS', 2, 1, 10),
+    loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
+    loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 50, 1, 100_000),
+    loginLockoutMinutes: int(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 1440),
   };
 }
 

@@ -4,9 +4,35 @@ import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { PlatformCredentialEntity } from '../auth/platform-credential.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
+import { AccountEntity } from '../accounts/account.entity.js';
+import { AccountIdentityEntity } from '../accounts/account-identity.entity.js';
+import { PersonalApiKeyEntity } from '../api-keys/personal-api-key.entity.js';
+import { RecoveryCodeEntity } from '../auth/mfa/recovery-code.entity.js';
+import {
+  PasswordCredentialEntity,
+  PasswordHistoryEntity,
+} from '../auth/password/password.entities.js';
+import { RefreshTokenEntity, SessionEntity } from '../auth/sessions/session.entities.js';
+import { AuthThrottleEntity } from '../auth/throttle/auth-throttle.entity.js';
+import { SigningKeyEntity } from '../auth/tokens/signing-key.entity.js';
 
 /** Every entity of the server; the migration CLI, the app and the schema test share this list. */
-export const ENTITIES = [TenantEntity, ApiKeyEntity, AuditEventEntity, PlatformCredentialEntity];
+export const ENTITIES = [
+  TenantEntity,
+  ApiKeyEntity,
+  AuditEventEntity,
+  PlatformCredentialEntity,
+  AccountEntity,
+  AccountIdentityEntity,
+  PasswordCredentialEntity,
+  PasswordHistoryEntity,
+  SessionEntity,
+  RefreshTokenEntity,
+  SigningKeyEntity,
+  RecoveryCodeEntity,
+  AuthThrottleEntity,
+  PersonalApiKeyEntity,
+];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -9,6 +9,7 @@ import {
 import { DataSource } from 'typeorm';
 import { runMigrations } from '#database';
 import { createDataSource } from './data-source.js';
+import { InvalidationService } from '../common/invalidation.service.js';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
@@ -30,8 +31,9 @@ export class DatabaseModule implements OnApplicationShutdown {
             return dataSource;
           },
         },
+        InvalidationService,
       ],
-      exports: [DataSource],
+      exports: [DataSource, InvalidationService],
     };
   }
 

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { Brackets, DataSource, type EntityManager } from 'typeorm';
-import { encodeCursor, newId, type CursorKey } from '#database';
+import { DataSource, type EntityManager } from 'typeorm';
+import { newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
-import type { Page } from '../common/pagination.js';
+import { keyset, pageOf, type Page } from '../common/pagination.js';
 import type { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
 import { DEFAULT_SETTINGS, mergeSettings, type TenantSettings } from './settings.js';
 import { TenantEntity } from './tenant.entity.js';
@@ -88,29 +88,12 @@ export class TenantsService {
     limit: number,
     after: CursorKey | null,
   ): Promise<Page<TenantView>> {
+    // Memberships arrive with the members issue; until then a person belongs to no tenant.
+    if (principal.kind === 'user') return { data: [], nextCursor: null };
     const qb = this.dataSource.getRepository(TenantEntity).createQueryBuilder('t');
     if (principal.kind === 'api_key') qb.where('t.id = :id', { id: principal.tenantId });
-    if (after) {
-      qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where('t.created_at > :at', { at: after.at })
-            .orWhere('(t.created_at = :at AND t.id > :id2)', { id2: after.id }),
-        ),
-      );
-    }
-    const rows = await qb
-      .orderBy('t.created_at', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .limit(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      data: page.map(toView),
-      nextCursor:
-        rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
-    };
+    const rows = await keyset(qb, 't', 'created_at', after, limit).getMany();
+    return pageOf(rows, limit, (t) => t.createdAt, toView);
   }
 
   async update(

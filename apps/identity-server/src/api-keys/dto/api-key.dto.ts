@@ -22,3 +22,17 @@ export class CreateApiKeyDto {
   @IsISO8601({ strict: true })
   expiresAt?: string;
 }
+
+export class CreatePersonalKeyDto {
+  @ApiProperty({ maxLength: 100, example: 'laptop cli' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  name!: string;
+
+  @ApiPropertyOptional({ description: 'RFC 3339 time after which the key stops working' })
+  @Absent()
+  @IsISO8601({ strict: true })
+  expiresAt?: string;
+}

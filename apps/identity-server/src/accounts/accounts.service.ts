@@ -1,0 +1,286 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { newId } from '#database';
+import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
+import { MfaService } from '../auth/mfa/mfa.service.js';
+import { PasswordService } from '../auth/password/password.service.js';
+import type { RequestMeta } from '../auth/principal.js';
+import { SessionsService, type TokenPair } from '../auth/sessions/sessions.service.js';
+import { LoginThrottleService } from '../auth/throttle/login-throttle.service.js';
+import { uniqueViolation } from '../common/db-errors.js';
+import { diff } from '../common/diff.js';
+import { DomainException, ErrorCode } from '../common/errors.js';
+import { fieldErrors } from '../common/problem.filter.js';
+import { AccountIdentityEntity } from './account-identity.entity.js';
+import { AccountEntity } from './account.entity.js';
+import type {
+  ChangePasswordDto,
+  LoginDto,
+  SignupDto,
+  UpdateProfileDto,
+} from './dto/account.dto.js';
+
+export interface ProfileView {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  displayName: string;
+  avatarUrl: string | null;
+  timezone: string;
+  notificationPrefs: AccountEntity['notificationPrefs'];
+  mfaEnabled: boolean;
+  signInMethods: string[];
+  tenants: { tenantId: string; name: string; role: string }[];
+  createdAt: string;
+}
+
+const SUPPORTED_TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'));
+
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionsService,
+    private readonly throttle: LoginThrottleService,
+    private readonly mfa: MfaService,
+  ) {}
+
+  async signup(dto: SignupDto, meta: RequestMeta): Promise<TokenPair> {
+    this.passwords.assertAcceptable(dto.password, this.passwords.policyFor(null));
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        const now = new Date();
+        const account: AccountEntity = {
+          id: newId(),
+          email: dto.email,
+          emailVerified: false,
+          displayName: dto.displayName,
+          avatarUrl: null,
+          timezone: 'UTC',
+          notificationPrefs: { securityAlerts: true, productUpdates: false },
+          status: 'active',
+          totpSecret: null,
+          totpConfirmedAt: null,
+          totpLastStep: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await em.insert(AccountEntity, account);
+        await em.insert(AccountIdentityEntity, {
+          provider: 'password',
+          subject: account.id,
+          accountId: account.id,
+          directoryId: null,
+          createdAt: now,
+        });
+        await this.passwords.set(
+          em,
+          account.id,
+          dto.password,
+          this.passwords.policyFor(account.id),
+        );
+        await this.record(em, 'account.created', account.id, meta, {
+          after: { email: account.email, displayName: account.displayName },
+        });
+        await this.record(em, 'auth.login.succeeded', account.id, meta, {
+          after: { method: 'password', signup: true },
+        });
+        return this.sessions.open(em, account, 'password', false, meta);
+      });
+    } catch (error) {
+      if (uniqueViolation(error) === 'accounts_email_lower_key') {
+        throw new DomainException(
+          ErrorCode.EmailTaken,
+          'An account with this email exists: sign in instead',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Password sign-in. The answer and its timing do not tell whether the email exists; every
+   * outcome is an audit event (the login history).
+   */
+  async login(dto: LoginDto, meta: RequestMeta): Promise<TokenPair> {
+    const keys = this.throttle.keys(dto.email, meta.ip);
+    await this.throttle.assertAllowed(keys);
+    const account = await this.dataSource
+      .getRepository(AccountEntity)
+      .createQueryBuilder('a')
+      .where('lower(a.email) = :email', { email: dto.email })
+      .getOne();
+    const hash = account ? await this.passwords.current(this.dataSource.manager, account.id) : null;
+    const passwordOk = await this.passwords.verify(hash, dto.password);
+    if (!account || !passwordOk || account.status !== 'active') {
+      await this.throttle.recordFailure(keys);
+      await this.failed(account?.id ?? null, dto.email, 'invalid_credentials', meta);
+      throw new DomainException(ErrorCode.InvalidCredentials);
+    }
+    const mfaEnabled = account.totpConfirmedAt !== null;
+    if (mfaEnabled) {
+      if (dto.totp === undefined && dto.recoveryCode === undefined) {
+        throw new DomainException(
+          ErrorCode.MfaRequired,
+          'Send the code from your authenticator app as totp',
+        );
+      }
+      const ok = await this.mfa.verifyForLogin(account, dto.totp, dto.recoveryCode);
+      if (!ok) {
+        await this.throttle.recordFailure(keys);
+        await this.failed(account.id, dto.email, 'mfa_invalid', meta);
+        throw new DomainException(ErrorCode.MfaInvalid);
+      }
+    }
+    await this.throttle.recordSuccess(dto.email);
+    return this.dataSource.transaction(async (em) => {
+      await this.record(em, 'auth.login.succeeded', account.id, meta, {
+        after: {
+          method: 'password',
+          mfa: mfaEnabled,
+          ...(dto.recoveryCode !== undefined ? { recoveryCode: true } : {}),
+        },
+      });
+      return this.sessions.open(em, account, 'password', mfaEnabled, meta);
+    });
+  }
+
+  async profile(accountId: string): Promise<ProfileView> {
+    const account = await this.dataSource.getRepository(AccountEntity).findOneBy({ id: accountId });
+    if (!account) throw new DomainException(ErrorCode.Unauthenticated);
+    const identities = await this.dataSource
+      .getRepository(AccountIdentityEntity)
+      .findBy({ accountId });
+    return {
+      id: account.id,
+      email: account.email,
+      emailVerified: account.emailVerified,
+      displayName: account.displayName,
+      avatarUrl: account.avatarUrl,
+      timezone: account.timezone,
+      notificationPrefs: account.notificationPrefs,
+      mfaEnabled: account.totpConfirmedAt !== null,
+      signInMethods: [...new Set(identities.map((i) => i.provider))].sort(),
+      // Memberships arrive with the members issue; an account belongs to no tenant until then.
+      tenants: [],
+      createdAt: account.createdAt.toISOString(),
+    };
+  }
+
+  async updateProfile(
+    accountId: string,
+    dto: UpdateProfileDto,
+    meta: RequestMeta,
+  ): Promise<ProfileView> {
+    if (
+      dto.timezone !== undefined &&
+      !SUPPORTED_TIMEZONES.has(dto.timezone) &&
+      dto.timezone !== 'UTC'
+    ) {
+      throw fieldErrors([
+        { field: 'timezone', message: `"${dto.timezone}" is not an IANA time zone` },
+      ]);
+    }
+    await this.dataSource.transaction(async (em) => {
+      const current = await em
+        .getRepository(AccountEntity)
+        .createQueryBuilder('a')
+        .setLock('pessimistic_write')
+        .where('a.id = :accountId', { accountId })
+        .getOneOrFail();
+      const next = {
+        displayName: dto.displayName ?? current.displayName,
+        avatarUrl: dto.avatarUrl === undefined ? current.avatarUrl : dto.avatarUrl,
+        timezone: dto.timezone ?? current.timezone,
+        notificationPrefs: {
+          ...current.notificationPrefs,
+          ...stripUndefined(dto.notificationPrefs ?? {}),
+        },
+      };
+      const changes = diff(
+        {
+          displayName: current.displayName,
+          avatarUrl: current.avatarUrl,
+          timezone: current.timezone,
+          notificationPrefs: current.notificationPrefs,
+        },
+        next,
+      );
+      if (Object.keys(changes.after).length === 0) return;
+      await em.update(AccountEntity, { id: accountId }, { ...next, updatedAt: new Date() });
+      await this.record(em, 'account.updated', accountId, meta, changes);
+    });
+    return this.profile(accountId);
+  }
+
+  /** Changes the password and signs out every other session of the account. */
+  async changePassword(
+    accountId: string,
+    sessionId: string | null,
+    dto: ChangePasswordDto,
+    meta: RequestMeta,
+  ): Promise<void> {
+    const policy = this.passwords.policyFor(accountId);
+    const current = await this.passwords.current(this.dataSource.manager, accountId);
+    if (!(await this.passwords.verify(current, dto.currentPassword))) {
+      throw new DomainException(
+        ErrorCode.InvalidCredentials,
+        'The current password is not correct',
+      );
+    }
+    this.passwords.assertAcceptable(dto.newPassword, policy, 'newPassword');
+    await this.dataSource.transaction(async (em) => {
+      await this.passwords.set(em, accountId, dto.newPassword, policy, 'newPassword');
+      const revoked = await this.sessions.revokeOthers(
+        em,
+        accountId,
+        sessionId,
+        'password_changed',
+      );
+      await this.record(em, 'password.changed', accountId, meta, {
+        after: { otherSessionsRevoked: revoked },
+      });
+    });
+  }
+
+  private async failed(
+    accountId: string | null,
+    email: string,
+    reason: string,
+    meta: RequestMeta,
+  ): Promise<void> {
+    await this.dataSource.transaction((em) =>
+      this.audit.record(em, {
+        tenantId: PLATFORM_AUDIT_TENANT,
+        type: 'auth.login.failed',
+        actor: { type: 'anonymous', id: meta.ip ?? 'unknown' },
+        target: { type: 'account', id: accountId ?? 'unknown' },
+        meta,
+        changes: { after: { method: 'password', reason, email: email.slice(0, 254) } },
+      }),
+    );
+  }
+
+  private record(
+    em: EntityManager,
+    type: string,
+    accountId: string,
+    meta: RequestMeta,
+    changes: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+  ) {
+    return this.audit.record(em, {
+      tenantId: PLATFORM_AUDIT_TENANT,
+      type,
+      actor: { type: 'account', id: accountId },
+      target: { type: 'account', id: accountId },
+      meta,
+      changes,
+    });
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,141 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsNotEmpty,
+  IsObject,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { Absent } from '../../common/validation.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lowerTrim = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+export class SignupDto {
+  @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
+  @Transform(lowerTrim)
+  @IsString()
+  @MaxLength(254)
+  @IsEmail(
+    { allow_display_name: false, require_tld: false },
+    { message: 'email must be an email address' },
+  )
+  email!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 256, description: 'Checked against the password policy' })
+  @IsString()
+  @MaxLength(1024)
+  password!: string;
+
+  @ApiProperty({ maxLength: 200, example: 'Ada Lovelace' })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  displayName!: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @Transform(lowerTrim)
+  @IsString()
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  password!: string;
+
+  @ApiPropertyOptional({
+    description: 'The current code of an enrolled authenticator app',
+    example: '123456',
+  })
+  @Absent()
+  @IsString()
+  @MaxLength(16)
+  totp?: string;
+
+  @ApiPropertyOptional({ description: 'A one-time recovery code, instead of totp' })
+  @Absent()
+  @IsString()
+  @MaxLength(64)
+  recoveryCode?: string;
+}
+
+export class RefreshDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(256)
+  refreshToken!: string;
+}
+
+export class NotificationPrefsDto {
+  @ApiPropertyOptional() @Absent() @IsBoolean() securityAlerts?: boolean;
+  @ApiPropertyOptional() @Absent() @IsBoolean() productUpdates?: boolean;
+}
+
+export class UpdateProfileDto {
+  @ApiPropertyOptional({ maxLength: 200 })
+  @Absent()
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  displayName?: string;
+
+  @ApiPropertyOptional({ nullable: true, description: 'https URL, or null to remove' })
+  @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null)
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl(
+    { protocols: ['https'], require_protocol: true },
+    { message: 'avatarUrl must be an https URL' },
+  )
+  avatarUrl?: string | null;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris', description: 'An IANA time zone' })
+  @Absent()
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[A-Za-z0-9_+\-/]+$/, {
+    message: 'timezone must be an IANA time zone such as Europe/Paris',
+  })
+  timezone?: string;
+
+  @ApiPropertyOptional({ type: NotificationPrefsDto })
+  @Absent()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NotificationPrefsDto)
+  notificationPrefs?: NotificationPrefsDto;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  currentPassword!: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  newPassword!: string;
+}
+
+export class MfaCodeDto {
+  @ApiProperty({
+    description: 'A code from the authenticator app, or (to disable) a recovery code',
+    example: '123456',
+  })
+  @IsString()
+  @MaxLength(64)
+  code!: string;
+}

@@ -1,0 +1,123 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { isUuid } from '#database';
+import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
+import { MfaService } from '../auth/mfa/mfa.service.js';
+import { requireSession, type Principal, type RequestMeta } from '../auth/principal.js';
+import { SessionsService } from '../auth/sessions/sessions.service.js';
+import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
+import { DomainException, ErrorCode } from '../common/errors.js';
+import { ListQueryDto, pageArgs } from '../common/pagination.js';
+import { AccountsService } from './accounts.service.js';
+import { ChangePasswordDto, MfaCodeDto, UpdateProfileDto } from './dto/account.dto.js';
+
+type User = Extract<Principal, { kind: 'user' }>;
+
+/** The signed-in person's own account: profile, password, sessions, second factor, history. */
+@ApiTags('me')
+@Controller('api/v1/me')
+export class MeController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
+    private readonly mfa: MfaService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Get()
+  @SignedIn()
+  @ApiOperation({ summary: 'Your profile, with the tenants you belong to and your role in each' })
+  get(@CurrentUser() user: User) {
+    return this.accounts.profile(user.id);
+  }
+
+  @Patch()
+  @SignedIn()
+  @ApiOperation({
+    summary: 'Change display name, avatar URL, time zone or notification preferences',
+  })
+  update(@CurrentUser() user: User, @Body() dto: UpdateProfileDto, @Meta() meta: RequestMeta) {
+    return this.accounts.updateProfile(user.id, dto, meta);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @SignedIn()
+  @ApiOperation({ summary: 'Change your password; your other sessions are signed out' })
+  @ApiNoContentResponse()
+  async changePassword(
+    @CurrentUser() user: User,
+    @Body() dto: ChangePasswordDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    requireSession(user);
+    await this.accounts.changePassword(user.id, user.sessionId, dto, meta);
+  }
+
+  @Get('sessions')
+  @SignedIn()
+  @ApiOperation({ summary: 'Your signed-in sessions: device, IP, created and last seen' })
+  async listSessions(@CurrentUser() user: User) {
+    return { data: await this.sessions.list(user.id, user.sessionId), nextCursor: null };
+  }
+
+  @Delete('sessions/:sessionId')
+  @HttpCode(204)
+  @SignedIn()
+  @ApiOperation({ summary: 'Sign out a session; its access token stops working at once' })
+  @ApiNoContentResponse()
+  async revokeSession(
+    @CurrentUser() user: User,
+    @Param('sessionId') sessionId: string,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    if (!isUuid(sessionId)) throw new DomainException(ErrorCode.SessionNotFound);
+    await this.sessions.revoke(user.id, sessionId, 'revoked_by_user', meta);
+  }
+
+  @Get('security-events')
+  @SignedIn()
+  @ApiOperation({
+    summary: 'Your login history and security events (sign-ins, sessions, MFA, password)',
+  })
+  securityEvents(@CurrentUser() user: User, @Query() query: ListQueryDto) {
+    const { limit, after } = pageArgs(query);
+    return this.audit.list(PLATFORM_AUDIT_TENANT, { targetId: user.id }, limit, after);
+  }
+
+  @Post('mfa/totp')
+  @HttpCode(201)
+  @SignedIn()
+  @ApiOperation({
+    summary: 'Start TOTP enrolment: returns an otpauth:// URI for an authenticator app',
+  })
+  enrol(@CurrentUser() user: User) {
+    requireSession(user);
+    return this.mfa.enrol(user.id);
+  }
+
+  @Post('mfa/totp/confirm')
+  @HttpCode(200)
+  @SignedIn()
+  @ApiOperation({
+    summary: 'Confirm enrolment with a code; returns ten single-use recovery codes, once',
+  })
+  confirm(@CurrentUser() user: User, @Body() dto: MfaCodeDto, @Meta() meta: RequestMeta) {
+    requireSession(user);
+    return this.mfa.confirm(user.id, dto.code, meta);
+  }
+
+  @Delete('mfa/totp')
+  @HttpCode(204)
+  @SignedIn()
+  @ApiOperation({ summary: 'Turn TOTP off with a current code or a recovery code' })
+  @ApiNoContentResponse()
+  async disable(
+    @CurrentUser() user: User,
+    @Body() dto: MfaCodeDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    requireSession(user);
+    await this.mfa.disable(user.id, dto.code, meta);
+  }
+}

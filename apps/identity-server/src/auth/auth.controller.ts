@@ -1,0 +1,61 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccountsService } from '../accounts/accounts.service.js';
+import { LoginDto, RefreshDto, SignupDto } from '../accounts/dto/account.dto.js';
+import { CurrentUser, Meta, Public, SignedIn } from '../common/decorators.js';
+import { DomainException, ErrorCode } from '../common/errors.js';
+import type { Principal, RequestMeta } from './principal.js';
+import { SessionsService } from './sessions/sessions.service.js';
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Post('signup')
+  @HttpCode(201)
+  @Public()
+  @ApiOperation({ summary: 'Create an account with email and password, and sign in' })
+  @ApiCreatedResponse({ description: '{ accessToken, refreshToken, tokenType, expiresIn }' })
+  signup(@Body() dto: SignupDto, @Meta() meta: RequestMeta) {
+    return this.accounts.signup(dto, meta);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({
+    summary: 'Sign in with email and password (and totp or recoveryCode when enrolled)',
+  })
+  @ApiOkResponse({ description: '{ accessToken, refreshToken, tokenType, expiresIn }' })
+  login(@Body() dto: LoginDto, @Meta() meta: RequestMeta) {
+    return this.accounts.login(dto, meta);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ summary: 'Trade a refresh token for a new pair; each refresh token works once' })
+  refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta) {
+    return this.sessions.refresh(dto.refreshToken, meta);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @SignedIn()
+  @ApiOperation({ summary: 'End the current session' })
+  async logout(
+    @CurrentUser() user: Extract<Principal, { kind: 'user' }>,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    if (!user.sessionId)
+      throw new DomainException(
+        ErrorCode.SessionRequired,
+        'A personal API key has no session to end',
+      );
+    await this.sessions.revoke(user.id, user.sessionId, 'logout', meta);
+  }
+}

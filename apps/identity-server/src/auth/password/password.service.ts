@@ -1,0 +1,96 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import { type EntityManager } from 'typeorm';
+import { checkPassword } from '#auth-crypto';
+import { newId } from '#database';
+import { DomainException, ErrorCode } from '../../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { DEFAULT_SETTINGS, type PasswordPolicy } from '../../tenants/settings.js';
+import { PasswordCredentialEntity, PasswordHistoryEntity } from './password.entities.js';
+
+/** Passwords: Argon2id hashes, policy checks with plain messages, reuse history. */
+@Injectable()
+export class PasswordService implements OnModuleInit {
+  /** Verified against when the account does not exist, so both cases take the same time. */
+  private dummyHash = '';
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await this.hash(randomBytes(16).toString('hex'));
+  }
+
+  hash(password: string): Promise<string> {
+    return argon2.hash(password, {
+      type: argon2.argon2id,
+      memoryCost: this.config.argon2MemoryKib,
+      timeCost: this.config.argon2Iterations,
+      parallelism: 1,
+    });
+  }
+
+  async verify(hash: string | null, password: string): Promise<boolean> {
+    try {
+      const ok = await argon2.verify(hash ?? this.dummyHash, password);
+      return hash !== null && ok;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The policy that applies to an account: the platform default, tightened by the policies of
+   * the tenants it is a member of once memberships exist.
+   */
+  policyFor(_accountId: string | null): PasswordPolicy {
+    return DEFAULT_SETTINGS.passwordPolicy;
+  }
+
+  /** Refuses a password that breaks the policy, naming every rule it breaks. */
+  assertAcceptable(password: string, policy: PasswordPolicy, field = 'password'): void {
+    const failures = checkPassword(password, policy);
+    if (failures.length === 0) return;
+    throw new DomainException(
+      ErrorCode.WeakPassword,
+      `The password ${failures.map((f) => f.message).join(', ')}`,
+      failures.map((f) => ({ field, message: `${f.rule}: ${f.message}` })),
+    );
+  }
+
+  /** Stores a new password (policy already checked), refusing one of the last N. */
+  async set(
+    em: EntityManager,
+    accountId: string,
+    password: string,
+    policy: PasswordPolicy,
+    field = 'password',
+  ): Promise<void> {
+    if (policy.preventReuse > 0) {
+      const recent = await em.getRepository(PasswordHistoryEntity).find({
+        where: { accountId },
+        order: { createdAt: 'DESC' },
+        take: policy.preventReuse,
+      });
+      for (const old of recent) {
+        if (await this.verify(old.hash, password)) {
+          throw new DomainException(
+            ErrorCode.PasswordReused,
+            `Choose a password you have not used in your last ${policy.preventReuse}`,
+            [{ field, message: 'reuse: was used recently' }],
+          );
+        }
+      }
+    }
+    const hash = await this.hash(password);
+    const now = new Date();
+    await em.upsert(PasswordCredentialEntity, { accountId, hash, updatedAt: now }, ['accountId']);
+    await em.insert(PasswordHistoryEntity, { accountId, id: newId(), hash, createdAt: now });
+  }
+
+  async current(em: EntityManager, accountId: string): Promise<string | null> {
+    return (
+      (await em.getRepository(PasswordCredentialEntity).findOneBy({ accountId }))?.hash ?? null
+    );
+  }
+}

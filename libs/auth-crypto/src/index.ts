@@ -1,0 +1,3 @@
+export * from './totp.js';
+export * from './secret-box.js';
+export * from './password-policy.js';
