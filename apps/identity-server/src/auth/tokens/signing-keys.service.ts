@@ -110,7 +110,7 @@ export class SigningKeysService implements OnApplicationBootstrap, OnApplication
       const row: SigningKeyEntity = {
         kid,
         alg: ACCESS_TOKEN_ALG,
-        publicJwk: (await exportJWK(publicKey)),
+        publicJwk: await exportJWK(publicKey),
         privateKey: this.box.seal(
           JSON.stringify(await exportJWK(privateKey)),
           `signing-key:${kid}`,
