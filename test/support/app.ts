@@ -37,8 +37,14 @@ export interface TestApp {
 }
 
 /** Boots the real server on a fresh database and listens on a free port on 127.0.0.1. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { shareDatabaseOf?: TestApp } = {},
+): Promise<TestApp> {
+  // A second instance on the same database (for cross-instance tests) leaves dropping it to the first.
+  const database = options.shareDatabaseOf
+    ? { url: options.shareDatabaseOf.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase();
   const config = loadConfig({
     PLATFORM_API_KEY: OPERATOR_KEY,
     PORT: '0',

@@ -7,7 +7,8 @@ import { requireSession, type Principal, type RequestMeta } from '../auth/princi
 import { SessionsService } from '../auth/sessions/sessions.service.js';
 import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { ListQueryDto, pageArgs } from '../common/pagination.js';
+import { pageArgs } from '../common/pagination.js';
+import { AuditQueryDto } from '../audit/dto/audit-query.dto.js';
 import { AccountsService } from './accounts.service.js';
 import { ChangePasswordDto, MfaCodeDto, UpdateProfileDto } from './dto/account.dto.js';
 
@@ -80,9 +81,20 @@ export class MeController {
   @ApiOperation({
     summary: 'Your login history and security events (sign-ins, sessions, MFA, password)',
   })
-  securityEvents(@CurrentUser() user: User, @Query() query: ListQueryDto) {
+  securityEvents(@CurrentUser() user: User, @Query() query: AuditQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.audit.list(PLATFORM_AUDIT_TENANT, { targetId: user.id }, limit, after);
+    return this.audit.list(
+      PLATFORM_AUDIT_TENANT,
+      {
+        type: query.type,
+        actorId: query.actorId,
+        targetId: user.id,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+      },
+      limit,
+      after,
+    );
   }
 
   @Post('mfa/totp')
