@@ -66,6 +66,7 @@ describe('several instances', () => {
     const refused = results.filter((r) => r.status !== 200);
     expect(refused.map((r) => r.status)).toEqual(refused.map(() => 401));
     expect(refused.map((r) => r.body.code)).toContain('refresh_token_reused');
-    for (const r of refused) expect(['refresh_token_reused', 'refresh_token_invalid']).toContain(r.body.code);
+    for (const r of refused)
+      expect(['refresh_token_reused', 'refresh_token_invalid']).toContain(r.body.code);
   });
 });
