@@ -11,6 +11,8 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { MembersModule } from './members/members.module.js';
+import { OrganizationsController } from './tenants/organizations.controller.js';
 
 @Module({})
 export class AppModule {
@@ -21,13 +23,14 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.dbPoolSize, migrate: true }),
         AuditModule,
+        MembersModule,
         TenantsModule,
         ApiKeysModule,
         AuthModule,
         AccountsModule,
         CryptoModule,
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, OrganizationsController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ProblemFilter },

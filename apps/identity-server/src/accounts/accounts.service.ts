@@ -13,6 +13,7 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { AccountIdentityEntity } from './account-identity.entity.js';
 import { AccountEntity } from './account.entity.js';
+import { MembershipsService, type TenantOfAccount } from '../members/memberships.service.js';
 import type {
   ChangePasswordDto,
   LoginDto,
@@ -30,7 +31,7 @@ export interface ProfileView {
   notificationPrefs: AccountEntity['notificationPrefs'];
   mfaEnabled: boolean;
   signInMethods: string[];
-  tenants: { tenantId: string; name: string; role: string }[];
+  tenants: TenantOfAccount[];
   createdAt: string;
 }
 
@@ -45,10 +46,11 @@ export class AccountsService {
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
     private readonly mfa: MfaService,
+    private readonly memberships: MembershipsService,
   ) {}
 
   async signup(dto: SignupDto, meta: RequestMeta): Promise<TokenPair> {
-    this.passwords.assertAcceptable(dto.password, this.passwords.policyFor(null));
+    this.passwords.assertAcceptable(dto.password, await this.passwords.policyFor(null));
     try {
       return await this.dataSource.transaction(async (em) => {
         const now = new Date();
@@ -79,7 +81,7 @@ export class AccountsService {
           em,
           account.id,
           dto.password,
-          this.passwords.policyFor(account.id),
+          await this.passwords.policyFor(null),
         );
         await this.record(em, 'account.created', account.id, meta, {
           after: { email: account.email, displayName: account.displayName },
@@ -163,8 +165,7 @@ export class AccountsService {
       notificationPrefs: account.notificationPrefs,
       mfaEnabled: account.totpConfirmedAt !== null,
       signInMethods: [...new Set(identities.map((i) => i.provider))].sort(),
-      // Memberships arrive with the members issue; an account belongs to no tenant until then.
-      tenants: [],
+      tenants: await this.memberships.tenantsOf(accountId),
       createdAt: account.createdAt.toISOString(),
     };
   }
@@ -222,7 +223,7 @@ export class AccountsService {
     dto: ChangePasswordDto,
     meta: RequestMeta,
   ): Promise<void> {
-    const policy = this.passwords.policyFor(accountId);
+    const policy = await this.passwords.policyFor(accountId);
     const current = await this.passwords.current(this.dataSource.manager, accountId);
     if (!(await this.passwords.verify(current, dto.currentPassword))) {
       throw new DomainException(

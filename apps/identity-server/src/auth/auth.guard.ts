@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { decideForRole, rolesAllowed } from '#policy';
+import { decideForRole, isBuiltInRole, rolesAllowed } from '#policy';
 import { isUuid, parseSecret } from '#database';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import {
@@ -15,6 +15,7 @@ import {
 import { ApiKeysService, TENANT_KEY_KIND } from '../api-keys/api-keys.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { OperatorKeyService } from './operator-key.service.js';
+import { MembershipsService } from '../members/memberships.service.js';
 import {
   PERSONAL_KEY_KIND,
   PersonalApiKeysService,
@@ -24,7 +25,7 @@ import { AccessTokensService } from './tokens/access-tokens.service.js';
 
 /** Three base64url segments starting with a JSON header: an access token, not a key. */
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
-import type { Principal } from './principal.js';
+import type { Principal, UserPrincipal } from './principal.js';
 
 /**
  * Deny by default: every route needs a valid credential unless marked @Public(), and a route
@@ -42,6 +43,7 @@ export class AuthGuard implements CanActivate {
     private readonly personalKeys: PersonalApiKeysService,
     private readonly accessTokens: AccessTokensService,
     private readonly sessions: SessionsService,
+    private readonly memberships: MembershipsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -63,7 +65,7 @@ export class AuthGuard implements CanActivate {
       targets,
     );
     if (permission) {
-      this.authorize(principal, permission);
+      this.authorize(principal, request.membership, permission);
       return true;
     }
     if (this.reflector.getAllAndOverride<boolean>(SIGNED_IN, targets)) {
@@ -102,6 +104,7 @@ export class AuthGuard implements CanActivate {
           kind: 'user',
           id: key.accountId,
           sessionId: null,
+          sessionCreatedAt: null,
           personalKeyId: key.keyId,
           mfaVerified: false,
         };
@@ -138,9 +141,40 @@ export class AuthGuard implements CanActivate {
       kind: 'user',
       id: claims.accountId,
       sessionId: claims.sessionId,
+      sessionCreatedAt: session.createdAt,
       personalKeyId: null,
       mfaVerified: session.mfaVerified,
     };
+  }
+
+  /**
+   * A person reaches a tenant through an active membership, with the tenant's demands met:
+   * a second factor when it requires MFA, and a session younger than its sessionTtlMinutes.
+   */
+  private async checkMembership(
+    tenantId: string,
+    user: UserPrincipal,
+  ): Promise<{ id: string; role: string }> {
+    const access = await this.memberships.access(tenantId, user.id);
+    if (!access) throw new DomainException(ErrorCode.TenantNotFound);
+    if (access.status === 'suspended') throw new DomainException(ErrorCode.MemberSuspended);
+    const mfaSatisfied = user.sessionId ? user.mfaVerified : access.accountHasMfa;
+    if (access.mfaRequired && !mfaSatisfied) {
+      throw new DomainException(
+        ErrorCode.MfaRequired,
+        'This organization requires two-factor authentication: enrol with POST /api/v1/me/mfa/totp, then sign in again with your code',
+        undefined,
+        403,
+      );
+    }
+    if (
+      user.sessionCreatedAt !== null &&
+      Date.now() - user.sessionCreatedAt > access.sessionTtlMinutes * 60_000
+    ) {
+      throw new DomainException(ErrorCode.SessionExpired);
+    }
+    this.memberships.touch(tenantId, access.membershipId);
+    return { id: access.membershipId, role: access.role };
   }
 
   /** A tenant another principal cannot see is reported exactly like one that does not exist. */
@@ -150,8 +184,9 @@ export class AuthGuard implements CanActivate {
     if (tenantId === undefined) return;
     if (!isUuid(tenantId)) throw new DomainException(ErrorCode.TenantNotFound);
     if (principal.kind === 'user') {
-      // Memberships arrive with the members issue; until then a person sees no tenant.
-      throw new DomainException(ErrorCode.TenantNotFound);
+      request.membership = await this.checkMembership(tenantId, principal);
+      request.tenantId = tenantId;
+      return;
     }
     if (principal.kind === 'api_key') {
       if (principal.tenantId !== tenantId) throw new DomainException(ErrorCode.TenantNotFound);
@@ -161,17 +196,22 @@ export class AuthGuard implements CanActivate {
     request.tenantId = tenantId;
   }
 
-  private authorize(principal: Principal, { action, subject }: RequiredPermission): void {
+  private authorize(
+    principal: Principal,
+    membership: { role: string } | undefined,
+    { action, subject }: RequiredPermission,
+  ): void {
     if (principal.kind === 'operator') return;
-    if (principal.kind === 'user') throw new DomainException(ErrorCode.PermissionDenied);
-    const decision = decideForRole(principal.role, action, subject);
+    const role = principal.kind === 'user' ? membership?.role : principal.role;
+    if (!role || !isBuiltInRole(role)) throw new DomainException(ErrorCode.PermissionDenied);
+    const decision = decideForRole(role, action, subject);
     if (decision.allowed) return;
     const holders = rolesAllowed(action, subject);
     if (holders.length === 1 && holders[0] === 'admin')
       throw new DomainException(ErrorCode.AdminRequired);
     throw new DomainException(
       ErrorCode.PermissionDenied,
-      `Your role (${principal.role}) may not ${action} ${subject}`,
+      `Your role (${role}) may not ${action} ${subject}`,
     );
   }
 }

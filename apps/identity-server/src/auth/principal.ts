@@ -11,6 +11,8 @@ export type Principal =
       id: string;
       /** Set when signed in with an access token. */
       sessionId: string | null;
+      /** When that session began (ms), for tenants that bound session life. */
+      sessionCreatedAt: number | null;
       /** Set when the request carries a personal API key (which acts as its owner). */
       personalKeyId: string | null;
       mfaVerified: boolean;
@@ -37,6 +39,8 @@ declare module 'fastify' {
     principal?: Principal;
     /** The tenant named by the route's :tenantId, after it was checked to exist and be visible. */
     tenantId?: string;
+    /** A signed-in person's membership of that tenant. */
+    membership?: { id: string; role: string };
   }
 }
 

@@ -34,6 +34,8 @@ export enum ErrorCode {
   SessionRequired = 'session_required',
   SignInRequired = 'sign_in_required',
   SessionNotFound = 'session_not_found',
+  SessionExpired = 'session_expired',
+  MemberSuspended = 'member_suspended',
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
 }
@@ -78,6 +80,14 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.SessionRequired]: { status: 403, title: 'Sign in with a session for this action' },
   [ErrorCode.SignInRequired]: { status: 403, title: 'Only a signed-in person may do this' },
   [ErrorCode.SessionNotFound]: { status: 404, title: 'Session not found' },
+  [ErrorCode.SessionExpired]: {
+    status: 401,
+    title: 'The session is too old for this organization: sign in again',
+  },
+  [ErrorCode.MemberSuspended]: {
+    status: 403,
+    title: 'Your membership of this organization is suspended',
+  },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },
 };
@@ -97,9 +107,11 @@ export class DomainException extends Error {
     readonly code: ErrorCode,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** Where one code means different things by context (mfa_required at sign-in is 401, on a tenant 403). */
+    status?: number,
   ) {
     super(detail ?? ERROR_CATALOG[code].title);
-    this.status = ERROR_CATALOG[code].status;
+    this.status = status ?? ERROR_CATALOG[code].status;
   }
 }
 

@@ -30,7 +30,7 @@ const logger = new Logger('Errors');
  */
 export function toProblem(error: unknown, requestId?: string): ProblemDetails {
   if (error instanceof DomainException) {
-    return problemFor(error.code, error.detail, error.errors);
+    return { ...problemFor(error.code, error.detail, error.errors), status: error.status };
   }
   // Fastify's own errors (body parsing, size limit) may arrive bare or wrapped by Nest.
   const fastifyError = error instanceof HttpException && error.cause ? error.cause : error;

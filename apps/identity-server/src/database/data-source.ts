@@ -5,6 +5,7 @@ import { PlatformCredentialEntity } from '../auth/platform-credential.entity.js'
 import { TenantEntity } from '../tenants/tenant.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { AccountEntity } from '../accounts/account.entity.js';
+import { MembershipEntity } from '../members/membership.entity.js';
 import { AccountIdentityEntity } from '../accounts/account-identity.entity.js';
 import { PersonalApiKeyEntity } from '../api-keys/personal-api-key.entity.js';
 import { RecoveryCodeEntity } from '../auth/mfa/recovery-code.entity.js';
@@ -32,6 +33,7 @@ export const ENTITIES = [
   RecoveryCodeEntity,
   AuthThrottleEntity,
   PersonalApiKeyEntity,
+  MembershipEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

@@ -12,6 +12,7 @@ import { keyset, pageOf, type Page } from '../common/pagination.js';
 import type { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
 import { DEFAULT_SETTINGS, mergeSettings, type TenantSettings } from './settings.js';
 import { TenantEntity } from './tenant.entity.js';
+import { MembershipsService } from '../members/memberships.service.js';
 
 export interface TenantView {
   id: string;
@@ -34,13 +35,23 @@ export class TenantsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly memberships: MembershipsService,
   ) {}
 
   async exists(id: string): Promise<boolean> {
     return this.dataSource.getRepository(TenantEntity).existsBy({ id });
   }
 
-  async create(dto: CreateTenantDto, principal: Principal, meta: RequestMeta): Promise<TenantView> {
+  /**
+   * Creates a tenant and its audit event in one transaction; `also` adds what must be created
+   * with it (the founding Administrator of an organization).
+   */
+  async create(
+    dto: CreateTenantDto,
+    principal: Principal,
+    meta: RequestMeta,
+    also?: (em: EntityManager, tenant: TenantEntity) => Promise<void>,
+  ): Promise<TenantView> {
     const settings = mergeSettings(DEFAULT_SETTINGS, dto.settings);
     checkSettings(settings);
     // A derived slug that is taken gets a short random suffix; an explicit one is a conflict.
@@ -66,6 +77,7 @@ export class TenantsService {
             meta,
             changes: { after: { name: tenant.name, slug, settings } },
           });
+          await also?.(em, tenant);
         });
         return toView(tenant);
       } catch (error) {
@@ -88,9 +100,13 @@ export class TenantsService {
     limit: number,
     after: CursorKey | null,
   ): Promise<Page<TenantView>> {
-    // Memberships arrive with the members issue; until then a person belongs to no tenant.
-    if (principal.kind === 'user') return { data: [], nextCursor: null };
     const qb = this.dataSource.getRepository(TenantEntity).createQueryBuilder('t');
+    if (principal.kind === 'user') {
+      qb.where(
+        `EXISTS (SELECT 1 FROM memberships m WHERE m.tenant_id = t.id AND m.account_id = :accountId AND m.status = 'active')`,
+        { accountId: principal.id },
+      );
+    }
     if (principal.kind === 'api_key') qb.where('t.id = :id', { id: principal.tenantId });
     const rows = await keyset(qb, 't', 'created_at', after, limit).getMany();
     return pageOf(rows, limit, (t) => t.createdAt, toView);
@@ -140,8 +156,8 @@ export class TenantsService {
 
   async limits(id: string): Promise<TenantLimits> {
     const tenant = await this.get(id);
-    // Members and invitations arrive with the members issue; until then no seat is used.
-    const members = 0;
+    const members = await this.memberships.countActive(id);
+    // Invitations arrive with the invitations feature; until then none is pending.
     const pendingInvitations = 0;
     const maxMembers = tenant.settings.maxMembers;
     return {

@@ -8,6 +8,7 @@ import { DomainException, ErrorCode } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { DEFAULT_SETTINGS, type PasswordPolicy } from '../../tenants/settings.js';
 import { PasswordCredentialEntity, PasswordHistoryEntity } from './password.entities.js';
+import { MembershipsService } from '../../members/memberships.service.js';
 
 /** Passwords: Argon2id hashes, policy checks with plain messages, reuse history. */
 @Injectable()
@@ -15,7 +16,10 @@ export class PasswordService implements OnModuleInit {
   /** Verified against when the account does not exist, so both cases take the same time. */
   private dummyHash = '';
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly memberships: MembershipsService,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await this.hash(randomBytes(16).toString('hex'));
@@ -40,11 +44,23 @@ export class PasswordService implements OnModuleInit {
   }
 
   /**
-   * The policy that applies to an account: the platform default, tightened by the policies of
-   * the tenants it is a member of once memberships exist.
+   * The policy that applies when an account sets a password: the platform default tightened by
+   * every tenant it is an active member of (longest minimum, every required class, longest
+   * reuse history).
    */
-  policyFor(_accountId: string | null): PasswordPolicy {
-    return DEFAULT_SETTINGS.passwordPolicy;
+  async policyFor(accountId: string | null): Promise<PasswordPolicy> {
+    const policies = accountId ? await this.memberships.passwordPolicies(accountId) : [];
+    return policies.reduce<PasswordPolicy>(
+      (a, b) => ({
+        minLength: Math.max(a.minLength, b.minLength),
+        requireUppercase: a.requireUppercase || b.requireUppercase,
+        requireLowercase: a.requireLowercase || b.requireLowercase,
+        requireDigit: a.requireDigit || b.requireDigit,
+        requireSymbol: a.requireSymbol || b.requireSymbol,
+        preventReuse: Math.max(a.preventReuse, b.preventReuse),
+      }),
+      DEFAULT_SETTINGS.passwordPolicy,
+    );
   }
 
   /** Refuses a password that breaks the policy, naming every rule it breaks. */

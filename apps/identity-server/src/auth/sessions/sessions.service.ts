@@ -26,6 +26,7 @@ export interface SessionState {
   accountId: string;
   signInMethod: SignInMethod;
   mfaVerified: boolean;
+  createdAt: number;
   expiresAt: number;
   revoked: boolean;
 }
@@ -150,6 +151,7 @@ export class SessionsService {
         accountId: row.accountId,
         signInMethod: row.signInMethod,
         mfaVerified: row.mfaVerified,
+        createdAt: row.createdAt.getTime(),
         expiresAt: row.expiresAt.getTime(),
         revoked: row.revokedAt !== null,
       };

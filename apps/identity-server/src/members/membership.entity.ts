@@ -1,0 +1,62 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { TenantEntity } from '../tenants/tenant.entity.js';
+
+export const MEMBERSHIP_STATUSES = ['active', 'suspended', 'removed'] as const;
+export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
+
+/**
+ * A person's place in one tenant (the API's "member"). It may exist before any account does
+ * (SCIM provisions memberships); removal is a status so history and ids stay resolvable.
+ */
+@Entity({ name: 'memberships' })
+/** Usernames are unique per tenant regardless of case among members not removed (migration-kept index). */
+@Index('memberships_tenant_username_key', { synchronize: false })
+@Index('memberships_tenant_account_key', ['tenantId', 'accountId'], {
+  unique: true,
+  where: `"account_id" IS NOT NULL AND "status" <> 'removed'`,
+})
+@Index('memberships_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
+export class MembershipEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({
+    name: 'tenant_id',
+    referencedColumnName: 'id',
+    foreignKeyConstraintName: 'memberships_tenant_fk',
+  })
+  tenant?: TenantEntity;
+
+  /** Null until the person's account is linked (SCIM-provisioned members). */
+  @Index('memberships_account_idx')
+  @Column({ name: 'account_id', type: 'uuid', nullable: true })
+  accountId!: string | null;
+
+  @Column({ type: 'varchar', length: 100 })
+  username!: string;
+
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 200 })
+  displayName!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  role!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: MembershipStatus;
+
+  @Column({ name: 'last_active_at', type: 'timestamptz', nullable: true })
+  lastActiveAt!: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,144 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { newId } from '#database';
+import type { TenantSettings } from '../tenants/settings.js';
+import { MembershipEntity } from './membership.entity.js';
+
+/** What a signed-in person's request into a tenant needs to know, read in one query. */
+export interface TenantAccess {
+  membershipId: string;
+  role: string;
+  status: 'active' | 'suspended';
+  mfaRequired: boolean;
+  sessionTtlMinutes: number;
+  accountHasMfa: boolean;
+}
+
+export interface TenantOfAccount {
+  tenantId: string;
+  name: string;
+  slug: string;
+  memberId: string;
+  role: string;
+}
+
+const LAST_ACTIVE_RESOLUTION_MS = 60_000;
+
+/**
+ * Memberships as seen by authentication and profiles. Inviting, listing and changing members
+ * is the members feature's; this service holds what sign-in needs.
+ */
+@Injectable()
+export class MembershipsService {
+  private readonly logger = new Logger('Memberships');
+  private readonly lastActiveWritten = new Map<string, number>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async access(tenantId: string, accountId: string): Promise<TenantAccess | null> {
+    const rows: {
+      id: string;
+      role: string;
+      status: 'active' | 'suspended';
+      settings: TenantSettings;
+      totp_confirmed_at: Date | null;
+    }[] = await this.dataSource.query(
+      `SELECT m.id, m.role, m.status, t.settings, a.totp_confirmed_at
+         FROM memberships m
+         JOIN tenants t ON t.id = m.tenant_id
+         JOIN accounts a ON a.id = m.account_id
+        WHERE m.tenant_id = $1 AND m.account_id = $2 AND m.status <> 'removed'`,
+      [tenantId, accountId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      membershipId: row.id,
+      role: row.role,
+      status: row.status,
+      mfaRequired: row.settings.mfaRequired === true,
+      sessionTtlMinutes: row.settings.sessionTtlMinutes,
+      accountHasMfa: row.totp_confirmed_at !== null,
+    };
+  }
+
+  async tenantsOf(accountId: string): Promise<TenantOfAccount[]> {
+    const rows: { tenant_id: string; name: string; slug: string; id: string; role: string }[] =
+      await this.dataSource.query(
+        `SELECT m.tenant_id, t.name, t.slug, m.id, m.role
+         FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+        WHERE m.account_id = $1 AND m.status = 'active'
+        ORDER BY m.created_at, m.id`,
+        [accountId],
+      );
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      name: r.name,
+      slug: r.slug,
+      memberId: r.id,
+      role: r.role,
+    }));
+  }
+
+  /** The password policies of the tenants an account is an active member of. */
+  async passwordPolicies(accountId: string): Promise<TenantSettings['passwordPolicy'][]> {
+    const rows: { policy: TenantSettings['passwordPolicy'] }[] = await this.dataSource.query(
+      `SELECT t.settings->'passwordPolicy' AS policy
+         FROM memberships m JOIN tenants t ON t.id = m.tenant_id
+        WHERE m.account_id = $1 AND m.status = 'active'`,
+      [accountId],
+    );
+    return rows.map((r) => r.policy).filter(Boolean);
+  }
+
+  async countActive(tenantId: string): Promise<number> {
+    const [row]: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND status = 'active'`,
+      [tenantId],
+    );
+    return row?.n ?? 0;
+  }
+
+  /** The person who creates an organization becomes its first Administrator. */
+  async addFounder(
+    em: EntityManager,
+    tenantId: string,
+    account: { id: string; email: string; displayName: string },
+  ): Promise<MembershipEntity> {
+    const now = new Date();
+    const membership: MembershipEntity = {
+      tenantId,
+      id: newId(),
+      accountId: account.id,
+      username: usernameFrom(account.email),
+      email: account.email,
+      displayName: account.displayName,
+      role: 'admin',
+      status: 'active',
+      lastActiveAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await em.insert(MembershipEntity, membership);
+    return membership;
+  }
+
+  /** lastActiveAt, written at most once a minute per member so the hot path stays read-only. */
+  touch(tenantId: string, membershipId: string): void {
+    const now = Date.now();
+    if (now - (this.lastActiveWritten.get(membershipId) ?? 0) < LAST_ACTIVE_RESOLUTION_MS) return;
+    this.lastActiveWritten.set(membershipId, now);
+    if (this.lastActiveWritten.size > 100_000) this.lastActiveWritten.clear();
+    this.dataSource
+      .getRepository(MembershipEntity)
+      .update({ tenantId, id: membershipId }, { lastActiveAt: new Date(now) })
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not record member activity'),
+      );
+  }
+}
+
+function usernameFrom(email: string): string {
+  const local = email.split('@')[0] ?? 'admin';
+  return local.replace(/[^A-Za-z0-9._-]/g, '').slice(0, 100) || 'admin';
+}

@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { AccountsService } from '../accounts/accounts.service.js';
+import type { RequestMeta, UserPrincipal } from '../auth/principal.js';
+import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
+import { MembershipsService } from '../members/memberships.service.js';
+import { TenantsService } from './tenants.service.js';
+
+export class CreateOrganizationDto {
+  @ApiProperty({ maxLength: 200, example: 'Acme Corp' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+}
+
+@ApiTags('tenants')
+@Controller('api/v1/organizations')
+export class OrganizationsController {
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly memberships: MembershipsService,
+    private readonly accounts: AccountsService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @SignedIn()
+  @ApiOperation({ summary: 'Create an organization with yourself as its first Administrator' })
+  @ApiCreatedResponse({ description: 'The tenant; 409 tenant_name_taken when the name is in use' })
+  async create(
+    @Body() dto: CreateOrganizationDto,
+    @CurrentUser() user: UserPrincipal,
+    @Meta() meta: RequestMeta,
+  ) {
+    const account = await this.accounts.profile(user.id);
+    return this.tenants.create({ name: dto.name }, user, meta, async (em, tenant) => {
+      await this.memberships.addFounder(em, tenant.id, account);
+    });
+  }
+}
