@@ -142,9 +142,17 @@ export class SigningKeysService implements OnApplicationBootstrap, OnApplication
 
   private async load(row: SigningKeyEntity): Promise<LoadedKey> {
     const publicJwk = row.publicJwk as JWK;
-    const privateJwk = JSON.parse(
-      this.box.open(row.privateKey, `signing-key:${row.kid}`).toString('utf8'),
-    ) as JWK;
+    let sealed: Buffer;
+    try {
+      sealed = this.box.open(row.privateKey, `signing-key:${row.kid}`);
+    } catch (error) {
+      throw new Error(
+        `cannot decrypt access-token signing key ${row.kid} (${(error as Error).message}): ENCRYPTION_KEYS must still hold the key it was sealed with (key id "${row.privateKey.split('.')[1] ?? '?'}")`,
+        { cause: error },
+      );
+    }
+    const privateJwk = JSON.parse(sealed.toString('utf8')) as JWK;
+
     return {
       kid: row.kid,
       publicJwk,
