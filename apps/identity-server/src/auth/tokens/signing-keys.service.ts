@@ -135,7 +135,13 @@ export class SigningKeysService implements OnApplicationBootstrap, OnApplication
     const keys = new Map<string, LoadedKey>();
     for (const row of rows) {
       const previous = this.keys.get(row.kid);
-      keys.set(row.kid, previous ?? (await this.load(row)));
+      // Imported keys are reused; their dates are read afresh.
+      keys.set(
+        row.kid,
+        previous
+          ? { ...previous, retireAt: row.retireAt, expiresAt: row.expiresAt }
+          : await this.load(row),
+      );
     }
     this.keys = keys;
   }
