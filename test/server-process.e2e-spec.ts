@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { buildOnce, spawnServer, type ServerProcess } from './support/process.js';
+import { buildOnce, run, spawnServer, type ServerProcess } from './support/process.js';
 import { createTestDatabase } from './support/database.js';
 
 /** The server as `npm start` runs it: configuration, embedded database, shutdown. */
@@ -94,6 +94,35 @@ describe('server process', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('migrates and rotates the operator key from the command line', async () => {
+    const db = await createTestDatabase();
+    const env = { ...process.env, DATABASE_URL: db.url, PLATFORM_API_KEY: '' };
+    try {
+      const first = await run('dist/apps/identity-server/src/cli/migrate.js', [], env);
+      expect(first).toMatch(/applied \d+ migration\(s\)/);
+      expect(await run('dist/apps/identity-server/src/cli/migrate.js', [], env)).toContain(
+        'the database is up to date',
+      );
+      const rotated = await run(
+        'dist/apps/identity-server/src/cli/operator-key.js',
+        ['--rotate'],
+        env,
+      );
+      const key = /store it now: (op_\S+)/.exec(rotated)?.[1];
+      expect(key).toBeDefined();
+      const server = await spawnServer({ DATABASE_URL: db.url, PLATFORM_API_KEY: undefined });
+      running.push(server);
+      await server.waitReady();
+      const res = await fetch(`${server.url}/api/v1/tenants`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(res.status).toBe(200);
+      await server.stop();
+    } finally {
+      await db.drop();
+    }
+  });
 
   it('drains a request in flight on SIGTERM before closing the pool', async () => {
     const db = await createTestDatabase();

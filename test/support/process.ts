@@ -88,3 +88,15 @@ export async function spawnServer(env: Record<string, string | undefined>): Prom
     },
   };
 }
+
+/** Runs a built command-line tool to completion and returns what it printed. */
+export async function run(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  const clean = Object.fromEntries(
+    Object.entries(env).filter(([k]) => !k.startsWith('JEST') && k !== 'NODE_OPTIONS'),
+  );
+  const { stdout, stderr } = await exec(process.execPath, [script, ...args], {
+    env: clean,
+    cwd: process.cwd(),
+  });
+  return `${stdout}${stderr}`;
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { newId } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
 import { MfaService } from '../auth/mfa/mfa.service.js';
@@ -83,10 +83,10 @@ export class AccountsService {
           dto.password,
           await this.passwords.policyFor(null),
         );
-        await this.record(em, 'account.created', account.id, meta, {
+        await this.audit.recordForAccount(em, 'account.created', account.id, meta, {
           after: { email: account.email, displayName: account.displayName },
         });
-        await this.record(em, 'auth.login.succeeded', account.id, meta, {
+        await this.audit.recordForAccount(em, 'auth.login.succeeded', account.id, meta, {
           after: { method: 'password', signup: true },
         });
         return this.sessions.open(em, account, 'password', false, meta);
@@ -138,7 +138,7 @@ export class AccountsService {
     }
     await this.throttle.recordSuccess(dto.email);
     return this.dataSource.transaction(async (em) => {
-      await this.record(em, 'auth.login.succeeded', account.id, meta, {
+      await this.audit.recordForAccount(em, 'auth.login.succeeded', account.id, meta, {
         after: {
           method: 'password',
           mfa: mfaEnabled,
@@ -211,7 +211,7 @@ export class AccountsService {
       );
       if (Object.keys(changes.after).length === 0) return;
       await em.update(AccountEntity, { id: accountId }, { ...next, updatedAt: new Date() });
-      await this.record(em, 'account.updated', accountId, meta, changes);
+      await this.audit.recordForAccount(em, 'account.updated', accountId, meta, changes);
     });
     return this.profile(accountId);
   }
@@ -240,7 +240,7 @@ export class AccountsService {
         sessionId,
         'password_changed',
       );
-      await this.record(em, 'password.changed', accountId, meta, {
+      await this.audit.recordForAccount(em, 'password.changed', accountId, meta, {
         after: { otherSessionsRevoked: revoked },
       });
     });
@@ -262,23 +262,6 @@ export class AccountsService {
         changes: { after: { method: 'password', reason, email: email.slice(0, 254) } },
       }),
     );
-  }
-
-  private record(
-    em: EntityManager,
-    type: string,
-    accountId: string,
-    meta: RequestMeta,
-    changes: { before?: Record<string, unknown>; after?: Record<string, unknown> },
-  ) {
-    return this.audit.record(em, {
-      tenantId: PLATFORM_AUDIT_TENANT,
-      type,
-      actor: { type: 'account', id: accountId },
-      target: { type: 'account', id: accountId },
-      meta,
-      changes,
-    });
   }
 }
 

@@ -8,7 +8,7 @@ import { SessionsService } from '../auth/sessions/sessions.service.js';
 import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageArgs } from '../common/pagination.js';
-import { AuditQueryDto } from '../audit/dto/audit-query.dto.js';
+import { auditFilterOf, AuditQueryDto } from '../audit/dto/audit-query.dto.js';
 import { AccountsService } from './accounts.service.js';
 import { ChangePasswordDto, MfaCodeDto, UpdateProfileDto } from './dto/account.dto.js';
 
@@ -83,15 +83,10 @@ export class MeController {
   })
   securityEvents(@CurrentUser() user: User, @Query() query: AuditQueryDto) {
     const { limit, after } = pageArgs(query);
+    // Only events about this person, whatever targetId the query names.
     return this.audit.list(
       PLATFORM_AUDIT_TENANT,
-      {
-        type: query.type,
-        actorId: query.actorId,
-        targetId: user.id,
-        since: query.since ? new Date(query.since) : undefined,
-        until: query.until ? new Date(query.until) : undefined,
-      },
+      { ...auditFilterOf(query), targetId: user.id },
       limit,
       after,
     );

@@ -4,6 +4,7 @@ import { canGrantRole, isBuiltInRole, type BuiltInRoleKey } from '#policy';
 import { isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { ActivityWriter } from '../common/activity-writer.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
@@ -12,8 +13,6 @@ import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/api-key.dto.js';
 
 export const TENANT_KEY_KIND = 'tk';
-/** last_used_at is written at most this often per key, so authentication stays read-only. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface ApiKeyView {
   id: string;
@@ -35,7 +34,7 @@ export interface AuthenticatedKey {
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger('ApiKeys');
-  private readonly lastUsedWritten = new Map<string, number>();
+  private readonly lastUsed = new ActivityWriter(this.logger, 'the last use of an API key');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -150,23 +149,17 @@ export class ApiKeysService {
       if (!secretMatches(credential, key.keyHash)) continue;
       if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
       if (!isBuiltInRole(key.role)) return null;
-      this.touch(key, now);
+      this.lastUsed.record(
+        key.id,
+        (at) =>
+          this.dataSource
+            .getRepository(ApiKeyEntity)
+            .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: at }),
+        key.lastUsedAt,
+      );
       return { id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
     }
     return null;
-  }
-
-  private touch(key: ApiKeyEntity, now: number): void {
-    const written = this.lastUsedWritten.get(key.id) ?? key.lastUsedAt?.getTime() ?? 0;
-    if (now - written < LAST_USED_RESOLUTION_MS) return;
-    this.lastUsedWritten.set(key.id, now);
-    if (this.lastUsedWritten.size > 100_000) this.lastUsedWritten.clear();
-    this.dataSource
-      .getRepository(ApiKeyEntity)
-      .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: new Date(now) })
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error, keyId: key.id }, 'could not record last use of an API key'),
-      );
   }
 }
 

@@ -3,6 +3,7 @@ import { DataSource, IsNull } from 'typeorm';
 import { isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
 import type { RequestMeta } from '../auth/principal.js';
+import { ActivityWriter } from '../common/activity-writer.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
@@ -10,7 +11,6 @@ import type { CreatePersonalKeyDto } from './dto/api-key.dto.js';
 import { PersonalApiKeyEntity } from './personal-api-key.entity.js';
 
 export const PERSONAL_KEY_KIND = 'pk';
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface PersonalKeyView {
   id: string;
@@ -25,7 +25,7 @@ export interface PersonalKeyView {
 @Injectable()
 export class PersonalApiKeysService {
   private readonly logger = new Logger('PersonalApiKeys');
-  private readonly lastUsedWritten = new Map<string, number>();
+  private readonly lastUsed = new ActivityWriter(this.logger, 'the last use of a personal key');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -119,17 +119,14 @@ export class PersonalApiKeysService {
     const now = Date.now();
     if (!key || !secretMatches(credential, key.keyHash)) return null;
     if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
-    const written = this.lastUsedWritten.get(key.id) ?? key.lastUsedAt?.getTime() ?? 0;
-    if (now - written >= LAST_USED_RESOLUTION_MS) {
-      this.lastUsedWritten.set(key.id, now);
-      if (this.lastUsedWritten.size > 100_000) this.lastUsedWritten.clear();
-      this.dataSource
-        .getRepository(PersonalApiKeyEntity)
-        .update({ accountId: key.accountId, id: key.id }, { lastUsedAt: new Date(now) })
-        .catch((error: unknown) =>
-          this.logger.warn({ err: error }, 'could not record last use of a personal key'),
-        );
-    }
+    this.lastUsed.record(
+      key.id,
+      (at) =>
+        this.dataSource
+          .getRepository(PersonalApiKeyEntity)
+          .update({ accountId: key.accountId, id: key.id }, { lastUsedAt: at }),
+      key.lastUsedAt,
+    );
     return { accountId: key.accountId, keyId: key.id };
   }
 }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission, TenantId } from '../common/decorators.js';
 import { pageArgs } from '../common/pagination.js';
 import { AuditService } from './audit.service.js';
-import { AuditQueryDto } from './dto/audit-query.dto.js';
+import { auditFilterOf, AuditQueryDto } from './dto/audit-query.dto.js';
 
 @ApiTags('audit')
 @Controller('api/v1/tenants/:tenantId/audit-events')
@@ -16,17 +16,6 @@ export class AuditController {
   @ApiOkResponse({ description: '{ data: AuditEvent[], nextCursor }' })
   list(@TenantId() tenantId: string, @Query() query: AuditQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.audit.list(
-      tenantId,
-      {
-        type: query.type,
-        actorId: query.actorId,
-        targetId: query.targetId,
-        since: query.since ? new Date(query.since) : undefined,
-        until: query.until ? new Date(query.until) : undefined,
-      },
-      limit,
-      after,
-    );
+    return this.audit.list(tenantId, auditFilterOf(query), limit, after);
   }
 }

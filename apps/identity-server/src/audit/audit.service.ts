@@ -72,6 +72,24 @@ export class AuditService {
     await em.insert(AuditEventEntity, row as QueryDeepPartialEntity<AuditEventEntity>);
   }
 
+  /** An event about a person (sign-in, MFA, password), acting on their own account. */
+  recordForAccount(
+    em: EntityManager,
+    type: string,
+    accountId: string,
+    meta: RequestMeta,
+    changes?: AuditChanges,
+  ): Promise<void> {
+    return this.record(em, {
+      tenantId: PLATFORM_AUDIT_TENANT,
+      type,
+      actor: { type: 'account', id: accountId },
+      target: { type: 'account', id: accountId },
+      meta,
+      ...(changes ? { changes } : {}),
+    });
+  }
+
   async list(
     tenantId: string,
     filter: AuditFilter,

@@ -3,11 +3,11 @@
  * one once. Restart the servers afterwards; they read the key at start. Not used when
  * PLATFORM_API_KEY is set (change the variable instead).
  */
-import { issueSecret, startEmbeddedPostgres } from '#database';
+import { issueSecret } from '#database';
 import { OPERATOR_KEY_KIND } from '../auth/operator-key.service.js';
 import { PlatformCredentialEntity } from '../auth/platform-credential.entity.js';
 import { loadConfig } from '../config/config.js';
-import { createDataSource } from '../database/data-source.js';
+import { withDatabase } from './with-database.js';
 
 if (!process.argv.includes('--rotate')) {
   console.error('usage: npm run operator-key -- --rotate');
@@ -20,16 +20,7 @@ if (config.platformApiKey) {
   );
   process.exit(2);
 }
-const embedded = config.databaseUrl
-  ? null
-  : await startEmbeddedPostgres({
-      dataDir: config.dataDir,
-      database: 'identity',
-      log: (m) => console.log(m),
-    });
-const dataSource = createDataSource(config.databaseUrl ?? embedded!.url, 1);
-try {
-  await dataSource.initialize();
+await withDatabase(config, async (dataSource) => {
   const issued = issueSecret(OPERATOR_KEY_KIND);
   await dataSource
     .createQueryBuilder()
@@ -43,11 +34,8 @@ try {
     })
     .orUpdate(['prefix', 'key_hash', 'created_at'], ['kind'])
     .execute();
-  console.log(`new platform operator key (shown once, store it now): ${issued.secret}`);
+  console.log(`new platform operator key; it is shown this once, store it now: ${issued.secret}`);
   console.log(
     'restart the identity server(s) for the new key to take effect; the old key stops working then',
   );
-} finally {
-  if (dataSource.isInitialized) await dataSource.destroy();
-  await embedded?.stop();
-}
+});

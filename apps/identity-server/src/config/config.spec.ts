@@ -72,7 +72,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud', 'must be one of'],
     ['TRUSTED_PROXIES', '10.0.0.0/33', 'is not an IP address or CIDR'],
     ['TRUSTED_PROXIES', 'proxy.local', 'is not an IP address or CIDR'],
-    ['DB_POOL_SIZE', '0', 'between 1 and 500'],
+    ['DB_POOL_SIZE', '1', 'between 2 and 500'],
     ['DOCS_ENABLED', 'maybe', 'true or false'],
     ['ACCESS_TOKEN_TTL_SECONDS', '10', 'between 60 and 3600'],
     ['ARGON2_MEMORY_KIB', '1024', 'between 8192 and 1048576'],

@@ -134,7 +134,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicUrl,
     databaseUrl,
     dataDir: read(env, 'DATA_DIR') ?? './.data',
-    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 1, 500),
+    // At least 2: migrations hold one connection for their lock while they run on another.
+    dbPoolSize: int(env, 'DB_POOL_SIZE', 10, 2, 500),
     platformApiKey,
     logLevel: logLevel as AppConfig['logLevel'],
     trustedProxies,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '#database';
+import { ActivityWriter } from '../common/activity-writer.js';
 import type { TenantSettings } from '../tenants/settings.js';
 import { MembershipEntity } from './membership.entity.js';
 
@@ -22,8 +23,6 @@ export interface TenantOfAccount {
   role: string;
 }
 
-const LAST_ACTIVE_RESOLUTION_MS = 60_000;
-
 /**
  * Memberships as seen by authentication and profiles. Inviting, listing and changing members
  * is the members feature's; this service holds what sign-in needs.
@@ -31,7 +30,7 @@ const LAST_ACTIVE_RESOLUTION_MS = 60_000;
 @Injectable()
 export class MembershipsService {
   private readonly logger = new Logger('Memberships');
-  private readonly lastActiveWritten = new Map<string, number>();
+  private readonly lastActive = new ActivityWriter(this.logger, 'member activity');
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -125,16 +124,11 @@ export class MembershipsService {
 
   /** lastActiveAt, written at most once a minute per member so the hot path stays read-only. */
   touch(tenantId: string, membershipId: string): void {
-    const now = Date.now();
-    if (now - (this.lastActiveWritten.get(membershipId) ?? 0) < LAST_ACTIVE_RESOLUTION_MS) return;
-    this.lastActiveWritten.set(membershipId, now);
-    if (this.lastActiveWritten.size > 100_000) this.lastActiveWritten.clear();
-    this.dataSource
-      .getRepository(MembershipEntity)
-      .update({ tenantId, id: membershipId }, { lastActiveAt: new Date(now) })
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'could not record member activity'),
-      );
+    this.lastActive.record(membershipId, (at) =>
+      this.dataSource
+        .getRepository(MembershipEntity)
+        .update({ tenantId, id: membershipId }, { lastActiveAt: at }),
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../common/pagination.js';
+import type { AuditFilter } from '../audit.service.js';
 
 export class AuditQueryDto extends ListQueryDto {
   @ApiPropertyOptional({
@@ -35,4 +36,14 @@ export class AuditQueryDto extends ListQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   until?: string;
+}
+
+export function auditFilterOf(query: AuditQueryDto): AuditFilter {
+  return {
+    type: query.type,
+    actorId: query.actorId,
+    targetId: query.targetId,
+    since: query.since ? new Date(query.since) : undefined,
+    until: query.until ? new Date(query.until) : undefined,
+  };
 }

@@ -4,7 +4,7 @@ import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { base32Encode, generateTotpSecret, SecretBox, totpUri, verifyTotp } from '#auth-crypto';
 import { newId, secretMatches, sha256 } from '#database';
 import { AccountEntity } from '../../accounts/account.entity.js';
-import { AuditService, PLATFORM_AUDIT_TENANT } from '../../audit/audit.service.js';
+import { AuditService } from '../../audit/audit.service.js';
 import { DomainException, ErrorCode } from '../../common/errors.js';
 import type { RequestMeta } from '../principal.js';
 import { RecoveryCodeEntity } from './recovery-code.entity.js';
@@ -69,7 +69,7 @@ export class MfaService {
         { totpConfirmedAt: new Date(), totpLastStep: String(result.step) },
       );
       const recoveryCodes = await this.replaceRecoveryCodes(em, accountId);
-      await this.record(em, 'mfa.enabled', accountId, meta);
+      await this.audit.recordForAccount(em, 'mfa.enabled', accountId, meta);
       return { recoveryCodes };
     });
   }
@@ -87,7 +87,7 @@ export class MfaService {
         { totpSecret: null, totpConfirmedAt: null, totpLastStep: null },
       );
       await em.delete(RecoveryCodeEntity, { accountId });
-      await this.record(em, 'mfa.disabled', accountId, meta);
+      await this.audit.recordForAccount(em, 'mfa.disabled', accountId, meta);
     });
   }
 
@@ -154,21 +154,6 @@ export class MfaService {
       })),
     );
     return codes;
-  }
-
-  private record(
-    em: EntityManager,
-    type: string,
-    accountId: string,
-    meta: RequestMeta,
-  ): Promise<void> {
-    return this.audit.record(em, {
-      tenantId: PLATFORM_AUDIT_TENANT,
-      type,
-      actor: { type: 'account', id: accountId },
-      target: { type: 'account', id: accountId },
-      meta,
-    });
   }
 }
 

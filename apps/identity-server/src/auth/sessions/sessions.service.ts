@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { issueSecret, newId, parseSecret, secretMatches } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../../audit/audit.service.js';
+import { ActivityWriter } from '../../common/activity-writer.js';
 import { InvalidationService } from '../../common/invalidation.service.js';
 import { DomainException, ErrorCode } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -10,7 +11,6 @@ import { AccessTokensService } from '../tokens/access-tokens.service.js';
 import { RefreshTokenEntity, SessionEntity, type SignInMethod } from './session.entities.js';
 
 export const REFRESH_TOKEN_KIND = 'rt';
-const LAST_SEEN_RESOLUTION_MS = 60_000;
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 100_000;
 
@@ -51,7 +51,7 @@ export interface SessionView {
 export class SessionsService {
   private readonly logger = new Logger('Sessions');
   private readonly cache = new Map<string, { state: SessionState; at: number }>();
-  private readonly lastSeenWritten = new Map<string, number>();
+  private readonly lastSeen = new ActivityWriter(this.logger, 'session activity');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -159,7 +159,9 @@ export class SessionsService {
       this.cache.set(sessionId, { state, at: now });
     }
     if (state.revoked || state.expiresAt <= now) return null;
-    this.touch(sessionId, now);
+    this.lastSeen.record(sessionId, (at) =>
+      this.dataSource.getRepository(SessionEntity).update({ id: sessionId }, { lastSeenAt: at }),
+    );
     return state;
   }
 
@@ -268,18 +270,5 @@ export class SessionsService {
       tokenType: 'Bearer',
       expiresIn: this.tokens.ttlSeconds,
     };
-  }
-
-  private touch(sessionId: string, now: number): void {
-    const written = this.lastSeenWritten.get(sessionId) ?? 0;
-    if (now - written < LAST_SEEN_RESOLUTION_MS) return;
-    this.lastSeenWritten.set(sessionId, now);
-    if (this.lastSeenWritten.size > CACHE_MAX) this.lastSeenWritten.clear();
-    this.dataSource
-      .getRepository(SessionEntity)
-      .update({ id: sessionId }, { lastSeenAt: new Date(now) })
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'could not record session activity'),
-      );
   }
 }
