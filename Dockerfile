@@ -2,8 +2,10 @@
 # syntax=docker/dockerfile:1
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# npm 11 reads package.json's "allowScripts" (which install scripts may run).
-RUN npm install -g npm@11
+# npm 11 reads package.json's "allowScripts" (which install scripts may run). The build tools are
+# for argon2, which compiles itself when its prebuilt binary does not load on this Node build.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/* && npm install -g npm@11
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
