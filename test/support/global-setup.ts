@@ -9,6 +9,9 @@ declare global {
 }
 
 /**
+ * Jest loads this file as CommonJS, where `#database` resolves to the build in dist/: `npm test`
+ * builds first (pretest).
+ *
  * Tests use TEST_DATABASE_URL when it is set (any database on a server where the user may
  * create databases); otherwise they start an embedded PostgreSQL for this run. Each e2e suite
  * then creates and drops its own database on that server.

@@ -22,14 +22,16 @@ import {
 } from '../api-keys/personal-api-keys.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokensService } from './tokens/access-tokens.service.js';
+import type { Principal, UserPrincipal } from './principal.js';
 
 /** Three base64url segments starting with a JSON header: an access token, not a key. */
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
-import type { Principal, UserPrincipal } from './principal.js';
 
 /**
  * Deny by default: every route needs a valid credential unless marked @Public(), and a route
- * that declares neither a permission, @OperatorOnly() nor @Authenticated() is refused.
+ * that declares none of a permission, @OperatorOnly(), @SignedIn() or @Authenticated() is
+ * refused. Credentials: the operator key, access tokens (sessions), personal keys (pk_) and
+ * tenant keys (tk_).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
