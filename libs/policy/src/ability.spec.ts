@@ -19,7 +19,7 @@ describe('built-in role matrix', () => {
     ['viewer', 'create', 'ApiKey', false],
     ['member', 'read', 'Team', true],
     ['member', 'read', 'Invitation', false],
-    ['guest', 'read', 'Member', false],
+    ['guest', 'read', 'Member', true],
     ['guest', 'read', 'Tenant', false],
   ])('%s may %s %s: %s', (role, action, subject, allowed) => {
     const decision = decideForRole(role, action, subject);
@@ -38,6 +38,7 @@ describe('built-in role matrix', () => {
       'developer',
       'viewer',
       'member',
+      'guest',
     ]);
   });
 

@@ -11,7 +11,9 @@ export function roleMatrixMarkdown(): string {
   const rows = BUILT_IN_SUBJECTS.map((subject) => {
     const cells = BUILT_IN_ROLE_KEYS.map((key) => {
       const ability = abilityForRole(key);
-      const allowed = ACTIONS.filter((action) => ability.can(action, subject));
+      const allowed = ACTIONS.filter((action) => ability.can(action, subject)).map((action) =>
+        ability.relevantRuleFor(action, subject)?.conditions ? `${action} (own)` : action,
+      );
       if (allowed.length === ACTIONS.length) return 'all';
       return allowed.length === 0 ? '—' : allowed.join(', ');
     });

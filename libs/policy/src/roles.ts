@@ -66,7 +66,8 @@ export const BUILT_IN_ROLES: Record<BuiltInRoleKey, RoleDefinition> = {
     key: 'guest',
     name: 'Guest',
     description: 'Limited access; does not see other members.',
-    rules: [],
+    // Type-level permission to read members; the members service narrows it to their own.
+    rules: [{ action: 'read', subject: 'Member', conditions: { self: true } }],
   },
 };
 

@@ -40,7 +40,8 @@ export class ApiKeyEntity {
   @Column({ name: 'created_by_id', type: 'varchar', length: 64 })
   createdById!: string;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Millisecond precision, like the cursors that page on it. */
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })

@@ -20,7 +20,8 @@ export class PersonalApiKeyEntity {
   @Column({ name: 'key_hash', type: 'bytea' })
   keyHash!: Buffer;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Millisecond precision, like the cursors that page on it. */
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 
   @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })

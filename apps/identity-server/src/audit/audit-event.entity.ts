@@ -48,6 +48,7 @@ export class AuditEventEntity {
   @Column({ type: 'jsonb', nullable: true })
   changes!: AuditChanges | null;
 
-  @Column({ type: 'timestamptz' })
+  /** Millisecond precision, like the cursors that page on it. */
+  @Column({ type: 'timestamptz', precision: 3 })
   at!: Date;
 }

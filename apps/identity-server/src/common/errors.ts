@@ -36,6 +36,10 @@ export enum ErrorCode {
   SessionNotFound = 'session_not_found',
   SessionExpired = 'session_expired',
   MemberSuspended = 'member_suspended',
+  MemberNotFound = 'member_not_found',
+  MemberRemoved = 'member_removed',
+  LastAdmin = 'last_admin',
+  CannotRemoveSelf = 'cannot_remove_self',
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
 }
@@ -88,6 +92,13 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
     status: 403,
     title: 'Your membership of this organization is suspended',
   },
+  [ErrorCode.MemberNotFound]: { status: 404, title: 'Member not found' },
+  [ErrorCode.MemberRemoved]: { status: 409, title: 'A removed member cannot be changed' },
+  [ErrorCode.LastAdmin]: {
+    status: 409,
+    title: 'The organization must keep at least one active Administrator',
+  },
+  [ErrorCode.CannotRemoveSelf]: { status: 409, title: 'Administrators cannot remove themselves' },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },
 };

@@ -54,7 +54,8 @@ export class MembershipEntity {
   @Column({ name: 'last_active_at', type: 'timestamptz', nullable: true })
   lastActiveAt!: Date | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Millisecond precision, like the cursors that page on it. */
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })

@@ -19,7 +19,8 @@ export class TenantEntity {
   @Column({ type: 'jsonb' })
   settings!: TenantSettings;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  /** Millisecond precision, like the cursors that page on it. */
+  @Column({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })

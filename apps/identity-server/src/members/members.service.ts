@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isUuid, type CursorKey } from '#database';
+import { AuditService } from '../audit/audit.service.js';
+import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { DomainException, ErrorCode } from '../common/errors.js';
+import { keyset, pageOf, type Page } from '../common/pagination.js';
+import { lockTenant } from '../tenants/tenants.service.js';
+import type { MemberQueryDto, UpdateMemberDto } from './dto/member.dto.js';
+import { MembershipEntity } from './membership.entity.js';
+
+export interface MemberView {
+  id: string;
+  userId: string | null;
+  email: string;
+  username: string;
+  displayName: string;
+  role: string;
+  status: string;
+  teams: string[];
+  lastActiveAt: string | null;
+  createdAt: string;
+}
+
+/** Who is looking: a guest sees only their own membership. */
+export interface Viewer {
+  principal: Principal;
+  membership?: { id: string; role: string };
+}
+
+/**
+ * Members of a tenant: listing, role and status changes, removal. The guardrails (at least one
+ * active Administrator, no self-removal, removed members frozen) are checked while holding the
+ * tenant row's lock, so concurrent changes are serialized rather than raced.
+ */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(
+    tenantId: string,
+    viewer: Viewer,
+    query: MemberQueryDto,
+    limit: number,
+    after: CursorKey | null,
+  ): Promise<Page<MemberView>> {
+    const qb = this.dataSource
+      .getRepository(MembershipEntity)
+      .createQueryBuilder('m')
+      .where('m.tenant_id = :tenantId', { tenantId });
+    if (isGuest(viewer)) qb.andWhere('m.id = :self', { self: viewer.membership?.id });
+    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
+    else qb.andWhere(`m.status <> 'removed'`);
+    if (query.role) qb.andWhere('m.role = :role', { role: query.role });
+    if (query.q) {
+      const prefix = `${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      qb.andWhere(
+        `(lower(m.username) LIKE :prefix ESCAPE '\\' OR lower(m.email) LIKE :prefix ESCAPE '\\' OR lower(m.display_name) LIKE :prefix ESCAPE '\\')`,
+        { prefix },
+      );
+    }
+    const rows = await keyset(qb, 'm', 'created_at', after, limit).getMany();
+    return pageOf(rows, limit, (m) => m.createdAt, toView);
+  }
+
+  async get(tenantId: string, id: string, viewer: Viewer): Promise<MemberView> {
+    if (!isUuid(id)) throw new DomainException(ErrorCode.MemberNotFound);
+    if (isGuest(viewer) && viewer.membership?.id !== id)
+      throw new DomainException(ErrorCode.AdminRequired);
+    const member = await this.dataSource
+      .getRepository(MembershipEntity)
+      .findOneBy({ tenantId, id });
+    if (!member) throw new DomainException(ErrorCode.MemberNotFound);
+    return toView(member);
+  }
+
+  async update(
+    tenantId: string,
+    id: string,
+    dto: UpdateMemberDto,
+    actor: Principal,
+    meta: RequestMeta,
+  ): Promise<MemberView> {
+    return this.change(tenantId, id, async (em, member) => {
+      const next = { role: dto.role ?? member.role, status: dto.status ?? member.status };
+      if (next.role === member.role && next.status === member.status) return member;
+      const losesAdmin =
+        member.role === 'admin' &&
+        member.status === 'active' &&
+        (next.role !== 'admin' || next.status !== 'active');
+      if (losesAdmin) await assertAnotherAdmin(em, tenantId, id);
+      await em.update(MembershipEntity, { tenantId, id }, { ...next, updatedAt: new Date() });
+      const record = (
+        type: string,
+        before: Record<string, unknown>,
+        after: Record<string, unknown>,
+      ) =>
+        this.audit.record(em, {
+          tenantId,
+          type,
+          actor: actorOf(actor),
+          target: { type: 'member', id },
+          meta,
+          changes: { before, after },
+        });
+      if (next.role !== member.role)
+        await record('member.role_changed', { role: member.role }, { role: next.role });
+      if (next.status !== member.status) {
+        await record(
+          next.status === 'suspended' ? 'member.suspended' : 'member.reactivated',
+          { status: member.status },
+          { status: next.status },
+        );
+      }
+      return { ...member, ...next };
+    });
+  }
+
+  /** Removal is a status: history and ids stay resolvable, access ends on the next request. */
+  async remove(
+    tenantId: string,
+    id: string,
+    actor: Principal,
+    actorMembershipId: string | undefined,
+    meta: RequestMeta,
+  ): Promise<void> {
+    await this.change(tenantId, id, async (em, member) => {
+      if (actorMembershipId === id) throw new DomainException(ErrorCode.CannotRemoveSelf);
+      if (member.role === 'admin' && member.status === 'active')
+        await assertAnotherAdmin(em, tenantId, id);
+      await em.update(
+        MembershipEntity,
+        { tenantId, id },
+        { status: 'removed', updatedAt: new Date() },
+      );
+      await this.audit.record(em, {
+        tenantId,
+        type: 'member.removed',
+        actor: actorOf(actor),
+        target: { type: 'member', id },
+        meta,
+        changes: {
+          before: { status: member.status, role: member.role },
+          after: { status: 'removed' },
+        },
+      });
+      return member;
+    });
+  }
+
+  /** Runs a change to one member under the tenant's lock; removed members cannot be changed. */
+  private async change(
+    tenantId: string,
+    id: string,
+    apply: (em: EntityManager, member: MembershipEntity) => Promise<MembershipEntity>,
+  ): Promise<MemberView> {
+    if (!isUuid(id)) throw new DomainException(ErrorCode.MemberNotFound);
+    return this.dataSource.transaction(async (em) => {
+      await lockTenant(em, tenantId);
+      const member = await em.getRepository(MembershipEntity).findOneBy({ tenantId, id });
+      if (!member) throw new DomainException(ErrorCode.MemberNotFound);
+      if (member.status === 'removed') throw new DomainException(ErrorCode.MemberRemoved);
+      return toView(await apply(em, member));
+    });
+  }
+}
+
+async function assertAnotherAdmin(
+  em: EntityManager,
+  tenantId: string,
+  exceptId: string,
+): Promise<void> {
+  const [row]: { n: number }[] = await em.query(
+    `SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND id <> $2 AND role = 'admin' AND status = 'active'`,
+    [tenantId, exceptId],
+  );
+  if (!row || row.n === 0) {
+    throw new DomainException(
+      ErrorCode.LastAdmin,
+      'This is the last active Administrator: make someone else Administrator first',
+    );
+  }
+}
+
+function isGuest(viewer: Viewer): boolean {
+  return viewer.principal.kind === 'user' && viewer.membership?.role === 'guest';
+}
+
+function toView(m: MembershipEntity): MemberView {
+  return {
+    id: m.id,
+    userId: m.accountId,
+    email: m.email,
+    username: m.username,
+    displayName: m.displayName,
+    role: m.role,
+    status: m.status,
+    teams: [],
+    lastActiveAt: m.lastActiveAt?.toISOString() ?? null,
+    createdAt: m.createdAt.toISOString(),
+  };
+}
