@@ -4,11 +4,12 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LogController } from 'fastify';
+import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { createRootLogger, PinoNestLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
+import { sendProblem, toProblem } from './common/problem.filter.js';
 import type { AppConfig } from './config/config.js';
 import { installMetrics } from './metrics/metrics.js';
 
@@ -38,6 +39,10 @@ export async function createApp(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    maxParamLength: 256,
+    // Errors fastify raises before routing (over-long or malformed URLs) answer problems too.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendProblem(reply, toProblem(error, String(request.id)), request),
     forceCloseConnections: 'idle',
   });
 

@@ -12,6 +12,8 @@ import { HealthController } from './health/health.controller.js';
 import { MetricsController } from './metrics/metrics.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { MembersModule } from './members/members.module.js';
+import { MailModule } from './mail/mail.module.js';
+import { InvitationsModule } from './invitations/invitations.module.js';
 import { OrganizationsController } from './tenants/organizations.controller.js';
 
 @Module({})
@@ -24,6 +26,8 @@ export class AppModule {
         DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.dbPoolSize, migrate: true }),
         AuditModule,
         MembersModule,
+        MailModule,
+        InvitationsModule,
         TenantsModule,
         ApiKeysModule,
         AuthModule,

@@ -107,6 +107,7 @@ export class AuthGuard implements CanActivate {
           id: key.accountId,
           sessionId: null,
           sessionCreatedAt: null,
+          signInMethod: null,
           personalKeyId: key.keyId,
           mfaVerified: false,
         };
@@ -144,6 +145,7 @@ export class AuthGuard implements CanActivate {
       id: claims.accountId,
       sessionId: claims.sessionId,
       sessionCreatedAt: session.createdAt,
+      signInMethod: session.signInMethod,
       personalKeyId: null,
       mfaVerified: session.mfaVerified,
     };

@@ -13,6 +13,8 @@ export type Principal =
       sessionId: string | null;
       /** When that session began (ms), for tenants that bound session life. */
       sessionCreatedAt: number | null;
+      /** How that session signed in (invitations may demand a provider). */
+      signInMethod: string | null;
       /** Set when the request carries a personal API key (which acts as its owner). */
       personalKeyId: string | null;
       mfaVerified: boolean;

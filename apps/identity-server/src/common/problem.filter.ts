@@ -9,6 +9,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ErrorCode.PayloadTooLarge,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.UnsupportedMediaType,
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ErrorCode.ValidationFailed,
+  FST_ERR_MAX_PARAM_LENGTH: ErrorCode.UriTooLong,
+  FST_ERR_BAD_URL: ErrorCode.MalformedUrl,
 };
 
 const STATUS_CODES: Record<number, ErrorCode> = {

@@ -37,6 +37,8 @@ describe('loadConfig', () => {
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
       LOGIN_MAX_FAILURES_PER_IP: '30',
       LOGIN_LOCKOUT_MINUTES: '5',
+      SMTP_URL: 'smtp://mail.example.com:587',
+      MAIL_FROM: 'Acme <id@acme.example>',
     });
     expect(config).toEqual({
       port: 8080,
@@ -59,6 +61,8 @@ describe('loadConfig', () => {
       loginMaxFailuresPerAccount: 3,
       loginMaxFailuresPerIp: 30,
       loginLockoutMinutes: 5,
+      smtpUrl: 'smtp://mail.example.com:587',
+      mailFrom: 'Acme <id@acme.example>',
     });
   });
 

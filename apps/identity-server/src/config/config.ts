@@ -33,6 +33,9 @@ export interface AppConfig {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginLockoutMinutes: number;
+  /** Sensitive: smtp(s)://user:password@host:port. Null: messages stay in the local outbox. */
+  smtpUrl: string | null;
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +153,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 50, 1, 100_000),
     loginLockoutMinutes: int(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 1440),
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']) ?? null,
+    mailFrom: read(env, 'MAIL_FROM') ?? 'Identity Server <no-reply@localhost>',
   };
 }
 

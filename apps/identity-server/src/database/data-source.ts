@@ -6,6 +6,8 @@ import { TenantEntity } from '../tenants/tenant.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { AccountEntity } from '../accounts/account.entity.js';
 import { MembershipEntity } from '../members/membership.entity.js';
+import { InvitationEntity } from '../invitations/invitation.entity.js';
+import { OutboxMessageEntity } from '../mail/outbox-message.entity.js';
 import { AccountIdentityEntity } from '../accounts/account-identity.entity.js';
 import { PersonalApiKeyEntity } from '../api-keys/personal-api-key.entity.js';
 import { RecoveryCodeEntity } from '../auth/mfa/recovery-code.entity.js';
@@ -34,6 +36,8 @@ export const ENTITIES = [
   AuthThrottleEntity,
   PersonalApiKeyEntity,
   MembershipEntity,
+  InvitationEntity,
+  OutboxMessageEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

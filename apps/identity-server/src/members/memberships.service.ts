@@ -90,12 +90,14 @@ export class MembershipsService {
     return rows.map((r) => r.policy).filter(Boolean);
   }
 
-  async countActive(tenantId: string): Promise<number> {
-    const [row]: { n: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND status = 'active'`,
+  /** Seats in use: active members, and invitations pending and not expired. */
+  async seats(tenantId: string): Promise<{ members: number; pendingInvitations: number }> {
+    const [row]: { members: number; pending: number }[] = await this.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM memberships WHERE tenant_id = $1 AND status = 'active') AS members,
+              (SELECT count(*)::int FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()) AS pending`,
       [tenantId],
     );
-    return row?.n ?? 0;
+    return { members: row?.members ?? 0, pendingInvitations: row?.pending ?? 0 };
   }
 
   /** The person who creates an organization becomes its first Administrator. */

@@ -156,9 +156,7 @@ export class TenantsService {
 
   async limits(id: string): Promise<TenantLimits> {
     const tenant = await this.get(id);
-    const members = await this.memberships.countActive(id);
-    // Invitations arrive with the invitations feature; until then none is pending.
-    const pendingInvitations = 0;
+    const { members, pendingInvitations } = await this.memberships.seats(id);
     const maxMembers = tenant.settings.maxMembers;
     return {
       maxMembers,

@@ -1,0 +1,116 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { Principal, RequestMeta, UserPrincipal } from '../auth/principal.js';
+import {
+  CurrentPrincipal,
+  CurrentUser,
+  Meta,
+  Permission,
+  Public,
+  SignedIn,
+  TenantId,
+} from '../common/decorators.js';
+import { pageArgs } from '../common/pagination.js';
+import { CreateInvitationDto, InvitationQueryDto } from './dto/invitation.dto.js';
+import { InvitationsService } from './invitations.service.js';
+
+@ApiTags('invitations')
+@Controller('api/v1/tenants/:tenantId/invitations')
+export class InvitationsController {
+  constructor(private readonly invitations: InvitationsService) {}
+
+  @Post()
+  @HttpCode(201)
+  @Permission('create', 'Invitation')
+  @ApiOperation({
+    summary: 'Invite someone by email; the response carries the invite link, which is also emailed',
+  })
+  @ApiCreatedResponse({
+    description: 'The invitation with inviteUrl (shown only here and on resend)',
+  })
+  create(
+    @TenantId() tenantId: string,
+    @Body() dto: CreateInvitationDto,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: FastifyRequest,
+    @Meta() meta: RequestMeta,
+  ) {
+    return this.invitations.create(tenantId, dto, { principal, membership: req.membership }, meta);
+  }
+
+  @Get()
+  @Permission('read', 'Invitation')
+  @ApiOperation({
+    summary:
+      'List invitations (?status=pending|accepted|expired|revoked), with email delivery state',
+  })
+  list(@TenantId() tenantId: string, @Query() query: InvitationQueryDto) {
+    const { limit, after } = pageArgs(query);
+    return this.invitations.list(tenantId, query, limit, after);
+  }
+
+  @Get(':invitationId')
+  @Permission('read', 'Invitation')
+  @ApiOperation({ summary: 'Get an invitation' })
+  get(@TenantId() tenantId: string, @Param('invitationId') id: string) {
+    return this.invitations.get(tenantId, id);
+  }
+
+  @Post(':invitationId/resend')
+  @HttpCode(200)
+  @Permission('create', 'Invitation')
+  @ApiOperation({ summary: 'Send again with a new link and expiry; the old link stops working' })
+  resend(
+    @TenantId() tenantId: string,
+    @Param('invitationId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: FastifyRequest,
+    @Meta() meta: RequestMeta,
+  ) {
+    return this.invitations.resend(tenantId, id, { principal, membership: req.membership }, meta);
+  }
+
+  @Post(':invitationId/revoke')
+  @HttpCode(200)
+  @Permission('delete', 'Invitation')
+  @ApiOperation({ summary: 'Revoke a pending invitation' })
+  revoke(
+    @TenantId() tenantId: string,
+    @Param('invitationId') id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Meta() meta: RequestMeta,
+  ) {
+    return this.invitations.revoke(tenantId, id, principal, meta);
+  }
+}
+
+@ApiTags('invitations')
+@Controller('api/v1/invitations')
+export class InvitationLinksController {
+  constructor(private readonly invitations: InvitationsService) {}
+
+  @Get(':token')
+  @Public()
+  @ApiOperation({
+    summary: 'Preview an invitation from its link: organization, role, provider, status, expiry',
+  })
+  preview(@Param('token') token: string) {
+    return this.invitations.preview(token);
+  }
+
+  @Post(':token/accept')
+  @HttpCode(200)
+  @SignedIn()
+  @ApiOperation({
+    summary:
+      'Accept an invitation as the signed-in person; creates the membership with the invited role',
+  })
+  accept(
+    @Param('token') token: string,
+    @CurrentUser() user: UserPrincipal,
+    @Meta() meta: RequestMeta,
+  ) {
+    return this.invitations.accept(token, user, meta);
+  }
+}

@@ -1,0 +1,515 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { canGrantRole, isBuiltInRole, type BuiltInRoleKey } from '#policy';
+import { isUuid, issueSecret, newId, parseSecret, secretMatches, type CursorKey } from '#database';
+import { AccountEntity } from '../accounts/account.entity.js';
+import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { AuditService } from '../audit/audit.service.js';
+import {
+  actorOf,
+  requireSession,
+  type Principal,
+  type RequestMeta,
+  type UserPrincipal,
+} from '../auth/principal.js';
+import { DomainException, ErrorCode } from '../common/errors.js';
+import { keyset, pageOf, type Page } from '../common/pagination.js';
+import { fieldErrors } from '../common/problem.filter.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { OutboxService, type Delivery } from '../mail/outbox.service.js';
+import { MembershipEntity } from '../members/membership.entity.js';
+import { lockTenant } from '../tenants/tenants.service.js';
+import type { TenantEntity } from '../tenants/tenant.entity.js';
+import type {
+  CreateInvitationDto,
+  InvitationQueryDto,
+  InvitationStatus,
+} from './dto/invitation.dto.js';
+import { InvitationEntity } from './invitation.entity.js';
+import { invitationEmail } from './invitation-email.js';
+
+export const INVITATION_TOKEN_KIND = 'inv';
+const DAY_MS = 86_400_000;
+
+export interface InvitationView {
+  id: string;
+  email: string;
+  username: string;
+  role: string;
+  identityProvider: string;
+  entraTenantId: string | null;
+  notificationEmail: string | null;
+  status: InvitationStatus;
+  expiresAt: string;
+  createdAt: string;
+  invitedBy: { type: string; id: string };
+  delivery: Delivery | null;
+}
+
+/** Who invites: the role they invite with bounds the role they may give. */
+export interface Inviter {
+  principal: Principal;
+  membership?: { id: string; role: string };
+}
+
+/**
+ * Invitations: create, list, resend, revoke, preview and accept. Every change that can use a
+ * seat holds the tenant row's lock, so the seat limit holds under parallel requests; tokens are
+ * single-use, 256-bit, stored as SHA-256.
+ */
+@Injectable()
+export class InvitationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(
+    tenantId: string,
+    dto: CreateInvitationDto,
+    inviter: Inviter,
+    meta: RequestMeta,
+  ): Promise<InvitationView & { inviteUrl: string }> {
+    const granter = granterRole(inviter);
+    if (!canGrantRole(granter, dto.role)) {
+      throw new DomainException(
+        ErrorCode.RoleEscalation,
+        `A ${granter} cannot invite someone as ${dto.role}`,
+      );
+    }
+    const identityProvider = dto.identityProvider ?? 'any';
+    if (dto.entraTenantId && identityProvider !== 'microsoft') {
+      throw fieldErrors([
+        { field: 'entraTenantId', message: 'entraTenantId goes with identityProvider "microsoft"' },
+      ]);
+    }
+    const result = await this.dataSource.transaction(async (em) => {
+      const tenant = await lockTenant(em, tenantId);
+      await assertNoConflict(em, tenantId, dto.email, dto.username, null);
+      await assertSeatForInvitation(em, tenant);
+      const token = issueSecret(INVITATION_TOKEN_KIND);
+      const now = new Date();
+      const invitation: InvitationEntity = {
+        tenantId,
+        id: newId(),
+        email: dto.email,
+        username: dto.username,
+        role: dto.role,
+        identityProvider,
+        entraTenantId: dto.entraTenantId ?? null,
+        notificationEmail: dto.notificationEmail ?? null,
+        tokenPrefix: token.prefix,
+        tokenHash: token.hash,
+        status: 'pending',
+        expiresAt: new Date(now.getTime() + tenant.settings.invitationTtlDays * DAY_MS),
+        invitedByType: actorOf(inviter.principal).type,
+        invitedById: actorOf(inviter.principal).id,
+        acceptedMembershipId: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await em.insert(InvitationEntity, invitation);
+      await this.audit.record(em, {
+        tenantId,
+        type: 'member.invited',
+        actor: actorOf(inviter.principal),
+        target: { type: 'invitation', id: invitation.id },
+        meta,
+        changes: {
+          after: {
+            email: invitation.email,
+            username: invitation.username,
+            role: invitation.role,
+            identityProvider,
+          },
+        },
+      });
+      await this.sendInvitation(em, tenant, invitation, token.secret, inviter);
+      return { invitation, secret: token.secret };
+    });
+    this.outbox.kick();
+    return { ...(await this.view(result.invitation)), inviteUrl: this.inviteUrl(result.secret) };
+  }
+
+  async list(
+    tenantId: string,
+    query: InvitationQueryDto,
+    limit: number,
+    after: CursorKey | null,
+  ): Promise<Page<InvitationView>> {
+    const qb = this.dataSource
+      .getRepository(InvitationEntity)
+      .createQueryBuilder('i')
+      .where('i.tenant_id = :tenantId', { tenantId });
+    switch (query.status) {
+      case 'pending':
+        qb.andWhere(`i.status = 'pending' AND i.expires_at > now()`);
+        break;
+      case 'expired':
+        qb.andWhere(`i.status = 'pending' AND i.expires_at <= now()`);
+        break;
+      case 'accepted':
+      case 'revoked':
+        qb.andWhere('i.status = :status', { status: query.status });
+        break;
+      case undefined:
+        break;
+    }
+    const rows = await keyset(qb, 'i', 'created_at', after, limit).getMany();
+    const deliveries = await this.outbox.deliveries(
+      tenantId,
+      rows.map((r) => r.id),
+    );
+    return pageOf(
+      rows,
+      limit,
+      (i) => i.createdAt,
+      (i) => toView(i, deliveries.get(i.id) ?? null),
+    );
+  }
+
+  async get(tenantId: string, id: string): Promise<InvitationView> {
+    if (!isUuid(id)) throw new DomainException(ErrorCode.InvitationNotFound);
+    const invitation = await this.dataSource
+      .getRepository(InvitationEntity)
+      .findOneBy({ tenantId, id });
+    if (!invitation) throw new DomainException(ErrorCode.InvitationNotFound);
+    return this.view(invitation);
+  }
+
+  /** A new token and expiry; the old link stops working. */
+  async resend(
+    tenantId: string,
+    id: string,
+    inviter: Inviter,
+    meta: RequestMeta,
+  ): Promise<InvitationView & { inviteUrl: string }> {
+    if (!isUuid(id)) throw new DomainException(ErrorCode.InvitationNotFound);
+    const result = await this.dataSource.transaction(async (em) => {
+      const tenant = await lockTenant(em, tenantId);
+      const invitation = await em.getRepository(InvitationEntity).findOneBy({ tenantId, id });
+      if (!invitation) throw new DomainException(ErrorCode.InvitationNotFound);
+      assertOpen(invitation, false);
+      // An expired invitation holds no seat; sending it again takes one.
+      if (invitation.expiresAt.getTime() <= Date.now()) await assertSeatForInvitation(em, tenant);
+      const token = issueSecret(INVITATION_TOKEN_KIND);
+      const now = new Date();
+      const changes = {
+        tokenPrefix: token.prefix,
+        tokenHash: token.hash,
+        expiresAt: new Date(now.getTime() + tenant.settings.invitationTtlDays * DAY_MS),
+        updatedAt: now,
+      };
+      await em.update(InvitationEntity, { tenantId, id }, changes);
+      await this.audit.record(em, {
+        tenantId,
+        type: 'invitation.resent',
+        actor: actorOf(inviter.principal),
+        target: { type: 'invitation', id },
+        meta,
+        changes: {
+          before: { expiresAt: invitation.expiresAt.toISOString() },
+          after: { expiresAt: changes.expiresAt.toISOString() },
+        },
+      });
+      const updated = { ...invitation, ...changes };
+      await this.sendInvitation(em, tenant, updated, token.secret, inviter);
+      return { invitation: updated, secret: token.secret };
+    });
+    this.outbox.kick();
+    return { ...(await this.view(result.invitation)), inviteUrl: this.inviteUrl(result.secret) };
+  }
+
+  async revoke(
+    tenantId: string,
+    id: string,
+    actor: Principal,
+    meta: RequestMeta,
+  ): Promise<InvitationView> {
+    if (!isUuid(id)) throw new DomainException(ErrorCode.InvitationNotFound);
+    const invitation = await this.dataSource.transaction(async (em) => {
+      const found = await em
+        .getRepository(InvitationEntity)
+        .createQueryBuilder('i')
+        .setLock('pessimistic_write')
+        .where('i.tenant_id = :tenantId AND i.id = :id', { tenantId, id })
+        .getOne();
+      if (!found) throw new DomainException(ErrorCode.InvitationNotFound);
+      assertOpen(found, false);
+      await em.update(
+        InvitationEntity,
+        { tenantId, id },
+        { status: 'revoked', updatedAt: new Date() },
+      );
+      await this.audit.record(em, {
+        tenantId,
+        type: 'invitation.revoked',
+        actor: actorOf(actor),
+        target: { type: 'invitation', id },
+        meta,
+      });
+      return { ...found, status: 'revoked' as const };
+    });
+    return this.view(invitation);
+  }
+
+  /** Public: what the invitation link shows before signing in. */
+  async preview(token: string): Promise<{
+    tenantName: string;
+    role: string;
+    identityProvider: string;
+    status: InvitationStatus;
+    expiresAt: string;
+  }> {
+    const invitation = await this.byToken(this.dataSource.manager, token, false);
+    const [tenant]: { name: string }[] = await this.dataSource.query(
+      'SELECT name FROM tenants WHERE id = $1',
+      [invitation.tenantId],
+    );
+    return {
+      tenantName: tenant?.name ?? '',
+      role: invitation.role,
+      identityProvider: invitation.identityProvider,
+      status: statusOf(invitation),
+      expiresAt: invitation.expiresAt.toISOString(),
+    };
+  }
+
+  /**
+   * Accepted by a signed-in person whose sign-in satisfies the invitation's identity provider.
+   * The seat limit is checked again here: it may have been lowered since the invitation went out.
+   */
+  async accept(
+    token: string,
+    user: UserPrincipal,
+    meta: RequestMeta,
+  ): Promise<{ tenantId: string; memberId: string; role: string }> {
+    requireSession(user);
+    const found = await this.byToken(this.dataSource.manager, token, false);
+    return this.dataSource.transaction(async (em) => {
+      const tenant = await lockTenant(em, found.tenantId);
+      const invitation = await this.byToken(em, token, true);
+      assertOpen(invitation, true);
+      if (!providerSatisfied(invitation, user)) {
+        throw new DomainException(
+          ErrorCode.IdentityProviderMismatch,
+          `This invitation must be accepted after signing in with ${invitation.identityProvider === 'google' ? 'Google' : 'Microsoft'}`,
+        );
+      }
+      const account = await em.getRepository(AccountEntity).findOneByOrFail({ id: user.id });
+      const existing: unknown[] = await em.query(
+        `SELECT 1 FROM memberships WHERE tenant_id = $1 AND status <> 'removed' AND (account_id = $2 OR lower(username) = lower($3))`,
+        [tenant.id, account.id, invitation.username],
+      );
+      if (existing.length > 0) {
+        throw new DomainException(
+          ErrorCode.InviteConflict,
+          'You are already a member of this organization, or the invited username was taken meanwhile',
+        );
+      }
+      const [seats]: { n: number }[] = await em.query(
+        `SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND status = 'active'`,
+        [tenant.id],
+      );
+      if ((seats?.n ?? 0) >= tenant.settings.maxMembers) {
+        throw new DomainException(
+          ErrorCode.SeatLimitReached,
+          `The organization has all ${tenant.settings.maxMembers} seats taken`,
+        );
+      }
+      const now = new Date();
+      const membership: MembershipEntity = {
+        tenantId: tenant.id,
+        id: newId(),
+        accountId: account.id,
+        username: invitation.username,
+        email: account.email,
+        displayName: account.displayName,
+        role: invitation.role,
+        status: 'active',
+        lastActiveAt: now,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await em.insert(MembershipEntity, membership);
+      await em.update(
+        InvitationEntity,
+        { tenantId: tenant.id, id: invitation.id },
+        { status: 'accepted', acceptedMembershipId: membership.id, updatedAt: now },
+      );
+      await this.audit.record(em, {
+        tenantId: tenant.id,
+        type: 'invitation.accepted',
+        actor: { type: 'account', id: account.id },
+        target: { type: 'invitation', id: invitation.id },
+        meta,
+        changes: {
+          after: { memberId: membership.id, role: membership.role, username: membership.username },
+        },
+      });
+      return { tenantId: tenant.id, memberId: membership.id, role: membership.role };
+    });
+  }
+
+  private async byToken(
+    em: EntityManager,
+    token: string,
+    lock: boolean,
+  ): Promise<InvitationEntity> {
+    const parsed = parseSecret(token);
+    if (parsed?.kind !== INVITATION_TOKEN_KIND)
+      throw new DomainException(ErrorCode.InvitationNotFound);
+    const qb = em
+      .getRepository(InvitationEntity)
+      .createQueryBuilder('i')
+      .where('i.token_prefix = :prefix', { prefix: parsed.prefix });
+    if (lock) qb.setLock('pessimistic_write');
+    // Prefixes are unique per tenant; across tenants the hash decides. A resent invitation has a
+    // new prefix, so its old link is simply not found.
+    const invitation = (await qb.getMany()).find((i) => secretMatches(token, i.tokenHash));
+    if (!invitation) throw new DomainException(ErrorCode.InvitationNotFound);
+    return invitation;
+  }
+
+  private async sendInvitation(
+    em: EntityManager,
+    tenant: TenantEntity,
+    invitation: InvitationEntity,
+    secret: string,
+    inviter: Inviter,
+  ): Promise<void> {
+    const email = invitationEmail({
+      tenantName: tenant.name,
+      inviterName: await inviterName(em, inviter.principal),
+      role: invitation.role,
+      expiresAt: invitation.expiresAt,
+      url: this.inviteUrl(secret),
+    });
+    await this.outbox.enqueue(em, {
+      tenantId: tenant.id,
+      subjectType: 'invitation',
+      subjectId: invitation.id,
+      to: invitation.notificationEmail ?? invitation.email,
+      ...email,
+    });
+  }
+
+  private inviteUrl(secret: string): string {
+    return `${this.config.publicUrl}/invite/${secret}`;
+  }
+
+  private async view(invitation: InvitationEntity): Promise<InvitationView> {
+    const deliveries = await this.outbox.deliveries(invitation.tenantId, [invitation.id]);
+    return toView(invitation, deliveries.get(invitation.id) ?? null);
+  }
+}
+
+function granterRole(inviter: Inviter): BuiltInRoleKey {
+  const { principal } = inviter;
+  if (principal.kind === 'operator') return 'admin';
+  if (principal.kind === 'api_key') return principal.role;
+  const role = inviter.membership?.role;
+  return role && isBuiltInRole(role) ? role : 'guest';
+}
+
+async function inviterName(em: EntityManager, principal: Principal): Promise<string> {
+  if (principal.kind === 'operator') return 'The platform operator';
+  if (principal.kind === 'api_key')
+    return (
+      (
+        await em
+          .getRepository(ApiKeyEntity)
+          .findOneBy({ tenantId: principal.tenantId, id: principal.id })
+      )?.name ?? 'An API key'
+    );
+  return (
+    (await em.getRepository(AccountEntity).findOneBy({ id: principal.id }))?.displayName ??
+    'A colleague'
+  );
+}
+
+function statusOf(invitation: InvitationEntity): InvitationStatus {
+  if (invitation.status !== 'pending') return invitation.status;
+  return invitation.expiresAt.getTime() <= Date.now() ? 'expired' : 'pending';
+}
+
+/** Revoked and accepted invitations are final; an expired one may still be resent or revoked, not accepted. */
+function assertOpen(invitation: InvitationEntity, accepting: boolean): void {
+  const status = statusOf(invitation);
+  if (status === 'accepted') throw new DomainException(ErrorCode.InvitationAccepted);
+  if (status === 'revoked') throw new DomainException(ErrorCode.InvitationRevoked);
+  if (accepting && status === 'expired')
+    throw new DomainException(
+      ErrorCode.InvitationExpired,
+      'Ask for the invitation to be sent again',
+    );
+}
+
+function providerSatisfied(invitation: InvitationEntity, user: UserPrincipal): boolean {
+  if (invitation.identityProvider === 'any') return true;
+  // Google and Entra ID sign-in arrive with SSO; until then a session never satisfies them.
+  return user.signInMethod === invitation.identityProvider && invitation.entraTenantId === null;
+}
+
+/** The email must not be a member's or pending, nor the username taken (any case). */
+async function assertNoConflict(
+  em: EntityManager,
+  tenantId: string,
+  email: string,
+  username: string,
+  exceptInvitation: string | null,
+): Promise<void> {
+  const members: { email: string }[] = await em.query(
+    `SELECT email FROM memberships WHERE tenant_id = $1 AND status <> 'removed' AND (lower(email) = $2 OR lower(username) = lower($3)) LIMIT 1`,
+    [tenantId, email, username],
+  );
+  const pending: { email: string }[] = await em.query(
+    `SELECT email FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()
+       AND (email = $2 OR lower(username) = lower($3)) AND ($4::uuid IS NULL OR id <> $4) LIMIT 1`,
+    [tenantId, email, username, exceptInvitation],
+  );
+  const hit = members[0] ?? pending[0];
+  if (!hit) return;
+  const what = members[0] ? 'a member' : 'a pending invitation';
+  throw new DomainException(
+    ErrorCode.InviteConflict,
+    hit.email.toLowerCase() === email
+      ? `${email} is already ${what}`
+      : `The username ${username} is taken by ${what}`,
+  );
+}
+
+/** Active members plus pending invitations may not reach maxMembers. */
+async function assertSeatForInvitation(em: EntityManager, tenant: TenantEntity): Promise<void> {
+  const [row]: { n: number }[] = await em.query(
+    `SELECT (SELECT count(*) FROM memberships WHERE tenant_id = $1 AND status = 'active')
+          + (SELECT count(*) FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()) AS n`,
+    [tenant.id],
+  );
+  const used = Number(row?.n ?? 0);
+  if (used >= tenant.settings.maxMembers) {
+    throw new DomainException(
+      ErrorCode.SeatLimitReached,
+      `All ${tenant.settings.maxMembers} seats are taken by members and pending invitations`,
+    );
+  }
+}
+
+function toView(i: InvitationEntity, delivery: Delivery | null): InvitationView {
+  return {
+    id: i.id,
+    email: i.email,
+    username: i.username,
+    role: i.role,
+    identityProvider: i.identityProvider,
+    entraTenantId: i.entraTenantId,
+    notificationEmail: i.notificationEmail,
+    status: statusOf(i),
+    expiresAt: i.expiresAt.toISOString(),
+    createdAt: i.createdAt.toISOString(),
+    invitedBy: { type: i.invitedByType, id: i.invitedById },
+    delivery,
+  };
+}
