@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { Brackets, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor, type CursorKey } from '#database';
 import { DomainException, ErrorCode } from './errors.js';
 
@@ -44,15 +44,11 @@ export function keyset<T extends ObjectLiteral>(
   limit: number,
 ): SelectQueryBuilder<T> {
   if (after) {
-    qb.andWhere(
-      new Brackets((w) =>
-        w
-          .where(`${alias}.${timeColumn} > :afterAt`, { afterAt: after.at })
-          .orWhere(`(${alias}.${timeColumn} = :afterAt AND ${alias}.id > :afterId)`, {
-            afterId: after.id,
-          }),
-      ),
-    );
+    // A row comparison, so PostgreSQL walks the (tenant_id, time, id) index from the cursor on.
+    qb.andWhere(`(${alias}.${timeColumn}, ${alias}.id) > (:afterAt, :afterId)`, {
+      afterAt: after.at,
+      afterId: after.id,
+    });
   }
   return qb
     .orderBy(`${alias}.${timeColumn}`, 'ASC')
