@@ -1,4 +1,4 @@
-import { startTestApp, type TestApp } from './support/app.js';
+import { OPERATOR_KEY, startTestApp, type TestApp } from './support/app.js';
 import { createKey, expectProblem } from './support/fixtures.js';
 import { startSmtpServer, waitFor } from './support/smtp.js';
 import { signup, type SignedUp } from './support/users.js';
@@ -205,6 +205,32 @@ describe('invitations', () => {
       })
     ).body.data.map((e: any) => e.type);
     expect(types).toEqual(['invitation.resent', 'invitation.revoked']);
+  });
+
+  it('lets the platform operator create a tenant and invite its first Administrator', async () => {
+    const tenant = await t.request('POST', '/api/v1/tenants', {
+      body: { name: `Operator Made ${Date.now()}` },
+    });
+    const res = await invite(tenant.body.id, OPERATOR_KEY, {
+      email: 'first-admin@example.com',
+      username: 'boss',
+      role: 'admin',
+    });
+    expect(res.body.invitedBy).toEqual({ type: 'operator', id: 'platform' });
+    const boss = await signup(t);
+    expect((await accept(tokenOf(res.body.inviteUrl), boss)).body.role).toBe('admin');
+    expect(
+      (
+        await t.request('PATCH', `/api/v1/tenants/${tenant.body.id}`, {
+          token: boss.accessToken,
+          body: { settings: { maxMembers: 20 } },
+        })
+      ).status,
+    ).toBe(200);
+    const mail = await waitFor(() =>
+      smtp.mails.find((m) => m.to.includes('first-admin@example.com')),
+    );
+    expect(mail.subject).toContain('The platform operator invited you');
   });
 
   it('sends to notificationEmail when given', async () => {
