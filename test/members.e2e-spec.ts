@@ -79,6 +79,9 @@ describe('members', () => {
       lastActiveAt: expect.any(String),
     });
     expect((await members(o, o.founder.accessToken, '?role=viewer')).body.data).toHaveLength(2);
+    expect((await members(o, o.founder.accessToken, `?teamId=${randomUUID()}`)).body.data).toEqual(
+      [],
+    );
     expect((await members(o, o.founder.accessToken, '?status=suspended')).body.data).toHaveLength(
       1,
     );

@@ -55,6 +55,8 @@ export class MembersService {
     if (query.status) qb.andWhere('m.status = :status', { status: query.status });
     else qb.andWhere(`m.status <> 'removed'`);
     if (query.role) qb.andWhere('m.role = :role', { role: query.role });
+    // No team exists until the teams feature lands, so no member is in one.
+    if (query.teamId) qb.andWhere('FALSE');
     if (query.q) {
       const prefix = `${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere(

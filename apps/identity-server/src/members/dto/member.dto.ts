@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from '#policy';
 import { ListQueryDto } from '../../common/pagination.js';
 import { Absent } from '../../common/validation.js';
@@ -15,6 +15,13 @@ export class MemberQueryDto extends ListQueryDto {
   @IsOptional()
   @IsIn(MEMBERSHIP_STATUSES)
   status?: MembershipStatus;
+
+  @ApiPropertyOptional({
+    description: 'Members of this team (teams arrive with the teams feature)',
+  })
+  @IsOptional()
+  @IsUUID()
+  teamId?: string;
 
   @ApiPropertyOptional({ description: 'Prefix of the username, email or display name (any case)' })
   @IsOptional()
