@@ -111,7 +111,8 @@ async function main(): Promise<void> {
     const baseline: Sample[] = [];
     for (let i = 1; i <= RUNS; i++) {
       console.log(`start ${i}/${RUNS}: identity server, then plain node http`);
-      server.push(await measure(['--enable-source-maps', SERVER], env));
+      // exactly as `npm start` runs it
+      server.push(await measure([SERVER], env));
       baseline.push(await measure([baselineFile], {}));
     }
     const ready = median(server.map((s) => s.readyMs));
