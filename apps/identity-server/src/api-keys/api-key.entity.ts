@@ -1,17 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 
 /** A tenant API key. Only the SHA-256 of the key is stored; `prefix` finds the row. */
 @Entity({ name: 'api_keys' })
 @Index('api_keys_tenant_prefix_key', ['tenantId', 'prefix'], { unique: true })
 @Index('api_keys_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
-export class ApiKeyEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @PrimaryColumn('uuid')
-  id!: string;
-
+export class ApiKeyEntity extends TenantScopedEntity {
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE', createForeignKeyConstraints: true })
   @JoinColumn({
     name: 'tenant_id',

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
 
 export interface AuditChanges {
   before?: Record<string, unknown>;
@@ -14,13 +15,7 @@ export interface AuditChanges {
 @Index('audit_events_tenant_type_idx', ['tenantId', 'type', 'at'])
 @Index('audit_events_tenant_actor_idx', ['tenantId', 'actorId', 'at'])
 @Index('audit_events_tenant_target_idx', ['tenantId', 'targetId', 'at'])
-export class AuditEventEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @PrimaryColumn('uuid')
-  id!: string;
-
+export class AuditEventEntity extends TenantScopedEntity {
   @Column({ type: 'varchar', length: 64 })
   type!: string;
 

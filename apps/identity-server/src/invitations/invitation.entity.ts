@@ -1,4 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 
 export const INVITATION_PROVIDERS = ['any', 'google', 'microsoft'] as const;
@@ -11,13 +12,7 @@ export type StoredInvitationStatus = 'pending' | 'accepted' | 'revoked';
 @Index('invitations_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
 @Index('invitations_tenant_email_idx', ['tenantId', 'email'])
 @Index('invitations_tenant_token_prefix_key', ['tenantId', 'tokenPrefix'], { unique: true })
-export class InvitationEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @PrimaryColumn('uuid')
-  id!: string;
-
+export class InvitationEntity extends TenantScopedEntity {
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
   @JoinColumn({
     name: 'tenant_id',

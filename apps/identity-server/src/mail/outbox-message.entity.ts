@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'local';
 
@@ -10,13 +11,7 @@ export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'local';
 @Index('outbox_messages_due_idx', ['status', 'nextAttemptAt'])
 @Index('outbox_messages_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
 @Index('outbox_messages_subject_idx', ['tenantId', 'subjectType', 'subjectId'])
-export class OutboxMessageEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @PrimaryColumn('uuid')
-  id!: string;
-
+export class OutboxMessageEntity extends TenantScopedEntity {
   /** What the message is about, e.g. an invitation. */
   @Column({ name: 'subject_type', type: 'varchar', length: 32 })
   subjectType!: string;

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 
 export const MEMBERSHIP_STATUSES = ['active', 'suspended', 'removed'] as const;
@@ -16,13 +17,7 @@ export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
   where: `"account_id" IS NOT NULL AND "status" <> 'removed'`,
 })
 @Index('memberships_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
-export class MembershipEntity {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId!: string;
-
-  @PrimaryColumn('uuid')
-  id!: string;
-
+export class MembershipEntity extends TenantScopedEntity {
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
   @JoinColumn({
     name: 'tenant_id',
