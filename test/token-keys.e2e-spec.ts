@@ -1,3 +1,4 @@
+import { HousekeepingService } from '../apps/identity-server/src/auth/housekeeping.service.js';
 import { SigningKeysService } from '../apps/identity-server/src/auth/tokens/signing-keys.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { expectProblem } from './support/fixtures.js';
@@ -68,5 +69,54 @@ describe('signing key rotation and per-IP throttling', () => {
     const locked = await login(t, { email: 'spray-next@example.com', password: 'guess' });
     expectProblem(locked, 429, 'too_many_attempts');
     expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
+
+describe('housekeeping', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('removes stale throttle rows, refresh tokens of long-ended sessions, and old password history', async () => {
+    const person = await signup(t);
+    const [account] = await t.sql('SELECT id FROM accounts WHERE lower(email) = lower($1)', [
+      person.email,
+    ]);
+    await t.sql(
+      `INSERT INTO auth_throttle (key, failures, window_start) VALUES ('ip:203.0.113.9', 2, now() - interval '1 day')`,
+    );
+    await t.sql(
+      `INSERT INTO auth_throttle (key, failures, window_start) VALUES ('ip:203.0.113.10', 2, now())`,
+    );
+    await t.sql(
+      `UPDATE sessions SET revoked_at = now() - interval '2 days' WHERE account_id = $1`,
+      [account.id],
+    );
+    await t.sql(
+      `INSERT INTO password_history (account_id, id, hash, created_at)
+       SELECT $1, gen_random_uuid(), 'old', now() - n * interval '1 day' FROM generate_series(1, 30) n`,
+      [account.id],
+    );
+    const removed = await t.app.get(HousekeepingService).run();
+    expect(removed).toEqual({ throttle: 1, refreshTokens: 1, passwordHistory: 7 });
+    expect(await t.sql(`SELECT key FROM auth_throttle WHERE key LIKE 'ip:203.0.113.%'`)).toEqual([
+      { key: 'ip:203.0.113.10' },
+    ]);
+    expect(
+      await t.sql('SELECT count(*)::int AS n FROM password_history WHERE account_id = $1', [
+        account.id,
+      ]),
+    ).toEqual([{ n: 24 }]);
+    // the newest entry (the current password) is kept
+    expect(
+      await t.sql(
+        `SELECT count(*)::int AS n FROM password_history WHERE account_id = $1 AND hash <> 'old'`,
+        [account.id],
+      ),
+    ).toEqual([{ n: 1 }]);
   });
 });

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { AuthGuard } from './auth.guard.js';
+import { HousekeepingService } from './housekeeping.service.js';
 import { MfaService } from './mfa/mfa.service.js';
 import { OperatorKeyService } from './operator-key.service.js';
 import { PasswordService } from './password/password.service.js';
@@ -24,6 +25,7 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     PasswordService,
     LoginThrottleService,
     MfaService,
+    HousekeepingService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [

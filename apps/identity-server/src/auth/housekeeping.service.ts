@@ -1,0 +1,69 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+
+const EVERY_MS = 3_600_000;
+/** The most any tenant's password policy looks back. */
+const PASSWORD_HISTORY_KEPT = 24;
+
+/**
+ * Hourly clean-up of what sign-in leaves behind: failure counters whose window has passed,
+ * refresh tokens of sessions that ended more than a day ago, password history beyond what any
+ * policy reads. Sessions themselves stay (they are the device history).
+ */
+@Injectable()
+export class HousekeepingService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Housekeeping');
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.run(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async run(): Promise<{ throttle: number; refreshTokens: number; passwordHistory: number }> {
+    try {
+      const windowMs = this.config.loginLockoutMinutes * 60_000;
+      const [, throttle] = await this.dataSource.query<[unknown, number]>(
+        `DELETE FROM auth_throttle
+          WHERE window_start < now() - $1 * interval '1 millisecond'
+            AND (locked_until IS NULL OR locked_until < now())`,
+        [windowMs],
+      );
+      const [, refreshTokens] = await this.dataSource.query<[unknown, number]>(
+        `DELETE FROM refresh_tokens r USING sessions s
+          WHERE r.session_id = s.id
+            AND (s.revoked_at < now() - interval '1 day' OR s.expires_at < now() - interval '1 day')`,
+      );
+      const [, passwordHistory] = await this.dataSource.query<[unknown, number]>(
+        `DELETE FROM password_history h USING (
+           SELECT account_id, id, row_number() OVER (PARTITION BY account_id ORDER BY created_at DESC) AS n
+             FROM password_history) ranked
+          WHERE h.account_id = ranked.account_id AND h.id = ranked.id AND ranked.n > $1`,
+        [PASSWORD_HISTORY_KEPT],
+      );
+      const removed = { throttle, refreshTokens, passwordHistory };
+      if (throttle + refreshTokens + passwordHistory > 0)
+        this.logger.log({ removed }, 'housekeeping removed stale rows');
+      return removed;
+    } catch (error) {
+      this.logger.error({ err: error }, 'housekeeping failed');
+      return { throttle: 0, refreshTokens: 0, passwordHistory: 0 };
+    }
+  }
+}
