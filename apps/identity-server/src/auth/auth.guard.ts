@@ -22,7 +22,12 @@ import {
 } from '../api-keys/personal-api-keys.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { AccessTokensService } from './tokens/access-tokens.service.js';
-import type { Principal, UserPrincipal } from './principal.js';
+import { actorOf, type Principal, type UserPrincipal } from './principal.js';
+import { AccessRulesService } from '../access-rules/access-rules.service.js';
+import { accessOf } from '../access-rules/access-subject.js';
+import { AuditService } from '../audit/audit.service.js';
+import { requestMeta } from '../common/decorators.js';
+import { DataSource } from 'typeorm';
 
 /** Three base64url segments starting with a JSON header: an access token, not a key. */
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
@@ -46,6 +51,9 @@ export class AuthGuard implements CanActivate {
     private readonly accessTokens: AccessTokensService,
     private readonly sessions: SessionsService,
     private readonly memberships: MembershipsService,
+    private readonly accessRules: AccessRulesService,
+    private readonly audit: AuditService,
+    private readonly dataSource: DataSource,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -57,6 +65,7 @@ export class AuthGuard implements CanActivate {
     request.principal = principal;
 
     await this.resolveTenant(request, principal);
+    if (request.tenantId) await this.enforceAccessRules(request, request.tenantId);
 
     if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets)) {
       if (principal.kind !== 'operator') throw new DomainException(ErrorCode.OperatorRequired);
@@ -179,6 +188,36 @@ export class AuthGuard implements CanActivate {
     }
     this.memberships.touch(tenantId, access.membershipId);
     return { id: access.membershipId, role: access.role };
+  }
+
+  /** The tenant's IP and time rules bind its members and keys (not the platform operator). */
+  private async enforceAccessRules(request: FastifyRequest, tenantId: string): Promise<void> {
+    const { subject, context } = accessOf(request);
+    if (!subject) return;
+    const decision = await this.accessRules.check(tenantId, subject, context);
+    if (decision.allowed) return;
+    const principal = request.principal as Principal;
+    await this.dataSource.transaction((em) =>
+      this.audit.record(em, {
+        tenantId,
+        type: 'access.denied',
+        actor: actorOf(principal),
+        target: {
+          type: 'route',
+          id: `${request.method} ${request.routeOptions.url ?? ''}`.slice(0, 64),
+        },
+        meta: requestMeta(request),
+        changes: {
+          after: { code: decision.code, ...(decision.rule ? { rule: decision.rule } : {}) },
+        },
+      }),
+    );
+    throw new DomainException(
+      ErrorCode.AccessRuleDenied,
+      decision.rule
+        ? `Refused by the access rule "${decision.rule.name}"`
+        : 'Outside the addresses and hours this organization allows',
+    );
   }
 
   /** A tenant another principal cannot see is reported exactly like one that does not exist. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AccessRulesModule } from '../access-rules/access-rules.module.js';
 import { ApiKeysModule } from '../api-keys/api-keys.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { AuthGuard } from './auth.guard.js';
@@ -15,7 +16,7 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
 
 /** Who is calling: credentials, sessions and tokens, and the global guard. */
 @Module({
-  imports: [ApiKeysModule, TenantsModule],
+  imports: [ApiKeysModule, TenantsModule, AccessRulesModule],
   controllers: [JwksController],
   providers: [
     OperatorKeyService,

@@ -6,7 +6,10 @@ export const INVALIDATION_CHANNEL = 'identity_invalidation';
 
 /** What changed: a session, every session of an account, or (after a lost connection) anything. */
 export type Invalidation =
-  { kind: 'session'; id: string } | { kind: 'account'; id: string } | { kind: 'all' };
+  | { kind: 'session'; id: string }
+  | { kind: 'account'; id: string }
+  | { kind: 'access_rules'; id: string }
+  | { kind: 'all' };
 
 type Listener = (event: Invalidation) => void;
 

@@ -8,6 +8,7 @@ import { AccountEntity } from '../accounts/account.entity.js';
 import { MembershipEntity } from '../members/membership.entity.js';
 import { InvitationEntity } from '../invitations/invitation.entity.js';
 import { OutboxMessageEntity } from '../mail/outbox-message.entity.js';
+import { AccessRuleEntity } from '../access-rules/access-rule.entity.js';
 import { AccountIdentityEntity } from '../accounts/account-identity.entity.js';
 import { PersonalApiKeyEntity } from '../api-keys/personal-api-key.entity.js';
 import { RecoveryCodeEntity } from '../auth/mfa/recovery-code.entity.js';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   MembershipEntity,
   InvitationEntity,
   OutboxMessageEntity,
+  AccessRuleEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

@@ -3,6 +3,7 @@ import { Initial1795349925330 } from './1795349925330-Initial.js';
 import { Accounts1795351515526 } from './1795351515526-Accounts.js';
 import { Memberships1795352284899 } from './1795352284899-Memberships.js';
 import { MillisecondCursors1795353994063 } from './1795353994063-MillisecondCursors.js';
+import { AccessRules1795355787301 } from './1795355787301-AccessRules.js';
 import { Invitations1795354575956 } from './1795354575956-Invitations.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Memberships1795352284899,
   MillisecondCursors1795353994063,
   Invitations1795354575956,
+  AccessRules1795355787301,
 ];

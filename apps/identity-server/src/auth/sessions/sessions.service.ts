@@ -63,9 +63,10 @@ export class SessionsService {
     invalidation.subscribe((event) => {
       if (event.kind === 'all') this.cache.clear();
       else if (event.kind === 'session') this.cache.delete(event.id);
-      else
+      else if (event.kind === 'account') {
         for (const [id, entry] of this.cache)
           if (entry.state.accountId === event.id) this.cache.delete(id);
+      }
     });
   }
 
