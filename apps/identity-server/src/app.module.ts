@@ -14,6 +14,7 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { MembersModule } from './members/members.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
+import { AuthzModule } from './authz/authz.module.js';
 import { OrganizationsController } from './tenants/organizations.controller.js';
 
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         MembersModule,
         MailModule,
         InvitationsModule,
+        AuthzModule,
         TenantsModule,
         ApiKeysModule,
         AuthModule,

@@ -1,11 +1,12 @@
-import { createMongoAbility, type MongoAbility, type RawRuleOf } from '@casl/ability';
+import { createMongoAbility, type MongoAbility, type RawRuleOf, type Subject } from '@casl/ability';
 import { BUILT_IN_ROLES, BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from './roles.js';
 import type { Decision, PermissionRule } from './types.js';
 
-export type AppAbility = MongoAbility<[string, string]>;
+/** Actions and subject types are free-form names; subjects may be instances with attributes. */
+export type AppAbility = MongoAbility<[string, Subject]>;
 
 export function buildAbility(rules: PermissionRule[]): AppAbility {
-  return createMongoAbility<[string, string]>(rules as RawRuleOf<AppAbility>[]);
+  return createMongoAbility<AppAbility>(rules as RawRuleOf<AppAbility>[]);
 }
 
 const roleAbilities = new Map<BuiltInRoleKey, AppAbility>(
@@ -21,7 +22,7 @@ export function decideForRole(role: BuiltInRoleKey, action: string, subject: str
   const ability = abilityForRole(role);
   const rule = ability.relevantRuleFor(action, subject);
   if (!rule) return { allowed: false, reason: { code: 'no_matching_rule', role } };
-  const raw: PermissionRule = { action: rule.action, subject: rule.subject };
+  const raw: PermissionRule = { action: rule.action, subject: rule.subject as string | string[] };
   if (rule.inverted)
     return {
       allowed: false,

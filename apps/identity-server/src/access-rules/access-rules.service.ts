@@ -171,7 +171,7 @@ export class AccessRulesService {
       view: AccessRuleView;
     }>,
   ): Promise<AccessRuleView> {
-    return this.dataSource.transaction(async (em) => {
+    const view = await this.dataSource.transaction(async (em) => {
       await lockTenant(em, tenantId);
       const current = (await em.getRepository(AccessRuleEntity).findBy({ tenantId })).map(
         ruleFromEntity,
@@ -197,6 +197,9 @@ export class AccessRulesService {
       await this.invalidation.announce(em, { kind: 'access_rules', id: tenantId });
       return result.view;
     });
+    // Other instances drop the rules when the NOTIFY arrives; this one at once.
+    this.cache.delete(tenantId);
+    return view;
   }
 
   private async rulesFor(tenantId: string): Promise<AccessRule[]> {

@@ -244,6 +244,7 @@ export class AccountsService {
         after: { otherSessionsRevoked: revoked },
       });
     });
+    this.sessions.forget({ kind: 'account', id: accountId });
   }
 
   private async failed(

@@ -3,7 +3,7 @@ import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { issueSecret, newId, parseSecret, secretMatches } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../../audit/audit.service.js';
 import { ActivityWriter } from '../../common/activity-writer.js';
-import { InvalidationService } from '../../common/invalidation.service.js';
+import { InvalidationService, type Invalidation } from '../../common/invalidation.service.js';
 import { DomainException, ErrorCode } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import type { RequestMeta } from '../principal.js';
@@ -60,14 +60,20 @@ export class SessionsService {
     private readonly invalidation: InvalidationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    invalidation.subscribe((event) => {
-      if (event.kind === 'all') this.cache.clear();
-      else if (event.kind === 'session') this.cache.delete(event.id);
-      else if (event.kind === 'account') {
-        for (const [id, entry] of this.cache)
-          if (entry.state.accountId === event.id) this.cache.delete(id);
-      }
-    });
+    invalidation.subscribe((event) => this.forget(event));
+  }
+
+  /**
+   * Drops cached session state. Other instances do it when the NOTIFY arrives; the instance that
+   * made the change does it right after its commit, so its own next request already sees it.
+   */
+  forget(event: Invalidation): void {
+    if (event.kind === 'all') this.cache.clear();
+    else if (event.kind === 'session') this.cache.delete(event.id);
+    else if (event.kind === 'account') {
+      for (const [id, entry] of this.cache)
+        if (entry.state.accountId === event.id) this.cache.delete(id);
+    }
   }
 
   /** Opens a session inside the caller's transaction (which also audits the sign-in). */
@@ -110,10 +116,10 @@ export class SessionsService {
         .where('r.prefix = :prefix', { prefix: parsed.prefix })
         .getOne();
       if (!token || !secretMatches(refreshToken, token.tokenHash))
-        return { error: ErrorCode.RefreshTokenInvalid } as const;
+        return { error: ErrorCode.RefreshTokenInvalid, sessionId: null } as const;
       const session = await em.getRepository(SessionEntity).findOneBy({ id: token.sessionId });
       if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now()) {
-        return { error: ErrorCode.RefreshTokenInvalid } as const;
+        return { error: ErrorCode.RefreshTokenInvalid, sessionId: null } as const;
       }
       if (token.usedAt) {
         await this.revokeIn(
@@ -123,7 +129,7 @@ export class SessionsService {
           { type: 'system', id: 'refresh' },
           meta,
         );
-        return { error: ErrorCode.RefreshTokenReused } as const;
+        return { error: ErrorCode.RefreshTokenReused, sessionId: session.id } as const;
       }
       await em.update(RefreshTokenEntity, { id: token.id }, { usedAt: new Date() });
       await em.update(
@@ -135,7 +141,10 @@ export class SessionsService {
       return { error: null, accountId: session.accountId, sessionId: session.id, next } as const;
     });
     // The reuse revocation above is committed before the error is raised.
-    if (outcome.error) throw new DomainException(outcome.error);
+    if (outcome.error) {
+      if (outcome.sessionId) this.forget({ kind: 'session', id: outcome.sessionId });
+      throw new DomainException(outcome.error);
+    }
     return this.pair(outcome.accountId, outcome.sessionId, outcome.next);
   }
 
@@ -204,6 +213,7 @@ export class SessionsService {
       if (!session) throw new DomainException(ErrorCode.SessionNotFound);
       await this.revokeIn(em, session, reason, { type: 'account', id: accountId }, meta);
     });
+    this.forget({ kind: 'session', id: sessionId });
   }
 
   /** Revokes every live session of the account but one (after a password change). */
