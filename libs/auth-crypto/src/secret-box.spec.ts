@@ -54,6 +54,11 @@ describe('SecretBox', () => {
     ['a missing part', (s: string) => s.split('.').slice(0, 4).join('.'), 'malformed'],
     ['another version', (s: string) => s.replace(/^v1/, 'v2'), 'malformed'],
     ['an unknown key id', (s: string) => s.replace('.k1.', '.k9.'), 'unknown_key'],
+    [
+      'an inherited property as key id',
+      (s: string) => s.replace('.k1.', '.constructor.'),
+      'unknown_key',
+    ],
   ])('refuses %s', (_label, mangle, reason) => {
     expect(reasonOf(() => box.open(mangle(box.seal('seed'))))).toBe(reason);
   });
@@ -68,6 +73,14 @@ describe('SecretBox', () => {
 });
 
 describe('parseKeyring', () => {
+  it('accepts key ids that are names of object properties', () => {
+    const ring = parseKeyring(
+      `constructor:${k1.toString('base64')},__proto__:${k2.toString('base64')}`,
+    );
+    expect(ring.current).toBe('constructor');
+    expect(new SecretBox(ring).open(new SecretBox(ring).seal('x')).toString()).toBe('x');
+  });
+
   it('takes the first entry as current', () => {
     const ring = parseKeyring(` new:${k2.toString('base64')}, old:${k1.toString('base64')} `);
     expect(ring.current).toBe('new');

@@ -20,7 +20,7 @@ const KID = /^[A-Za-z0-9_-]{1,32}$/;
  */
 export class SecretBox {
   constructor(private readonly keyring: Keyring) {
-    if (!keyring.keys[keyring.current])
+    if (!Object.hasOwn(keyring.keys, keyring.current))
       throw new Error('the current encryption key is not in the keyring');
   }
 
@@ -45,7 +45,8 @@ export class SecretBox {
     if (parts.length !== 5 || version !== 'v1' || !kid || !iv || !tag || ciphertext === undefined) {
       throw new SecretBoxError('malformed');
     }
-    const key = this.keyring.keys[kid];
+    // Own keys only: ids such as __proto__ or constructor are unknown, not inherited.
+    const key = Object.hasOwn(this.keyring.keys, kid) ? this.keyring.keys[kid] : undefined;
     if (!key) throw new SecretBoxError('unknown_key');
     const ivBytes = Buffer.from(iv, 'base64url');
     const tagBytes = Buffer.from(tag, 'base64url');
@@ -76,7 +77,7 @@ export function parseKeyring(value: string): Keyring {
     .map((e) => e.trim())
     .filter(Boolean);
   if (entries.length === 0) throw new Error('no keys given (expected kid:base64key,...)');
-  const keys: Record<string, Buffer> = {};
+  const keys: Record<string, Buffer> = Object.create(null) as Record<string, Buffer>;
   entries.forEach((entry, index) => {
     const colon = entry.indexOf(':');
     const kid = colon > 0 ? entry.slice(0, colon) : '';
@@ -85,7 +86,8 @@ export function parseKeyring(value: string): Keyring {
     const key = Buffer.from(entry.slice(colon + 1), 'base64');
     if (key.length !== 32)
       throw new Error(`entry ${index + 1} (${kid}): the key must be 32 bytes in base64`);
-    if (keys[kid]) throw new Error(`entry ${index + 1}: key id ${kid} appears twice`);
+    if (Object.hasOwn(keys, kid))
+      throw new Error(`entry ${index + 1}: key id ${kid} appears twice`);
     keys[kid] = key;
   });
   return { current: entries[0]!.slice(0, entries[0]!.indexOf(':')), keys };

@@ -40,6 +40,12 @@ describe('TOTP (RFC 6238)', () => {
     );
   });
 
+  it('refuses rather than throws on odd inputs', () => {
+    expect(verifyTotp(RFC_SECRET, '287082', 59_000, { window: 1.5 }).ok).toBe(true);
+    expect(verifyTotp(RFC_SECRET, '287082', -1)).toEqual({ ok: false });
+    expect(verifyTotp(RFC_SECRET, '287082', Number.NaN)).toEqual({ ok: false });
+  });
+
   it('refuses a code whose step was already used', () => {
     const now = 1_700_000_000_000;
     const first = verifyTotp(RFC_SECRET, totpCode(RFC_SECRET, now), now);

@@ -81,7 +81,8 @@ export function verifyTotp(
   options: { window?: number; lastUsedStep?: number | null } = {},
 ): { ok: true; step: number } | { ok: false } {
   if (!/^[0-9]{6}$/.test(code)) return { ok: false };
-  const window = options.window ?? 1;
+  const window = Math.max(0, Math.floor(options.window ?? 1));
+  if (!Number.isFinite(timeMs) || timeMs < 0) return { ok: false };
   const current = Math.floor(timeMs / 1000 / STEP_SECONDS);
   const given = Buffer.from(code);
   let matched: number | null = null;
