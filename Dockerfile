@@ -1,5 +1,5 @@
-# Production image: build with swc, keep only runtime dependencies, run as an unprivileged user.
 # syntax=docker/dockerfile:1
+# Production image: build with swc, keep only runtime dependencies, run as an unprivileged user.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # npm 11 reads package.json's "allowScripts" (which install scripts may run). The build tools are

@@ -26,8 +26,8 @@ async function rssMb(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-/** RSS of every descendant (the embedded PostgreSQL and its workers). */
-async function descendantsRssMb(root: number): Promise<number> {
+/** Every descendant of `root` (the embedded PostgreSQL and its workers), from /proc/<pid>/stat. */
+async function descendants(root: number): Promise<number[]> {
   const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -39,9 +39,26 @@ async function descendantsRssMb(root: number): Promise<number> {
     for (let p = parents.get(pid); p; p = parents.get(p)) if (p === root) return true;
     return false;
   };
-  let total = 0;
-  for (const pid of parents.keys()) if (isDescendant(pid)) total += await rssMb(pid);
-  return total;
+  return [...parents.keys()].filter(isDescendant);
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** After the server is gone, give its children 5 s to exit on their own, then kill the rest. */
+async function reap(pids: number[]): Promise<void> {
+  for (let waited = 0; waited < 5000 && pids.some(alive); waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const left = pids.filter(alive);
+  if (left.length) console.log(`  killing ${left.length} leftover process(es): ${left.join(' ')}`);
+  for (const pid of left) process.kill(pid, 'SIGKILL');
 }
 
 async function waitReady(url: string, child: ChildProcess, limitMs: number): Promise<void> {
@@ -72,19 +89,27 @@ async function measure(args: string[], env: Record<string, string>): Promise<Sam
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, PORT: String(port) },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = ''; // the last few KB of the server's output, shown if it fails to start
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let children: number[] = [];
   try {
-    await waitReady(`http://127.0.0.1:${port}/health/ready`, child, 30_000);
+    await waitReady(`http://127.0.0.1:${port}/health/ready`, child, 30_000).catch((error) => {
+      throw new Error(`${(error as Error).message}; last output:\n${output}`);
+    });
     const readyMs = performance.now() - started;
     await new Promise((r) => setTimeout(r, 2000));
-    return {
-      readyMs,
-      rssMb: await rssMb(child.pid!),
-      postgresRssMb: await descendantsRssMb(child.pid!),
-    };
+    children = await descendants(child.pid!);
+    let postgresRssMb = 0;
+    for (const pid of children) postgresRssMb += await rssMb(pid);
+    return { readyMs, rssMb: await rssMb(child.pid!), postgresRssMb };
   } finally {
+    children = [...new Set([...children, ...(await descendants(child.pid!))])];
     await stop(child);
+    await reap(children);
   }
 }
 
@@ -125,16 +150,25 @@ async function main(): Promise<void> {
       `ready (existing data folder): median ${(ready / 1000).toFixed(2)} s (${range(
         server.map((s) => s.readyMs / 1000),
         2,
-      )} s), x${(ready / baseReady).toFixed(1)} of plain node http (${(baseReady / 1000).toFixed(2)} s); target < 3 s: ${ready < 3000 ? 'target met' : 'target missed'}`,
+      )} s), x${(ready / baseReady).toFixed(1)} of plain node http (${(baseReady / 1000).toFixed(2)} s, ${range(
+        baseline.map((s) => s.readyMs / 1000),
+        2,
+      )} s); target < 3 s: ${ready < 3000 ? 'target met' : 'target missed'}`,
     );
     console.log(
       `idle RSS of the server process: median ${rss.toFixed(0)} MB (${range(
         server.map((s) => s.rssMb),
         0,
-      )} MB), x${(rss / baseRss).toFixed(1)} of plain node http (${baseRss.toFixed(0)} MB); target < 150 MB: ${rss < 150 ? 'target met' : 'target missed'}`,
+      )} MB), x${(rss / baseRss).toFixed(1)} of plain node http (${baseRss.toFixed(0)} MB, ${range(
+        baseline.map((s) => s.rssMb),
+        0,
+      )} MB); target < 150 MB: ${rss < 150 ? 'target met' : 'target missed'}`,
     );
     console.log(
-      `idle RSS of the embedded PostgreSQL processes (not counted above): median ${pgRss.toFixed(0)} MB`,
+      `idle RSS of the embedded PostgreSQL processes (not counted above): median ${pgRss.toFixed(0)} MB (${range(
+        server.map((s) => s.postgresRssMb),
+        0,
+      )} MB)`,
     );
   } finally {
     await rm(dataDir, { recursive: true, force: true });
