@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, toPage } from './cursor.js';
+import { decodeCursor, encodeCursor, pageOf } from './cursor.js';
 import { newId } from './ids.js';
 
 describe('cursors', () => {
@@ -27,10 +27,22 @@ describe('cursors', () => {
 
   it('pages rows and gives a cursor only when more rows follow', () => {
     const rows = [1, 2, 3].map((n) => ({ id: newId(), createdAt: new Date(n * 1000) }));
-    const first = toPage(rows, 2);
-    expect(first.data).toHaveLength(2);
+    const first = pageOf(
+      rows,
+      2,
+      (r) => r.createdAt,
+      (r) => r.id,
+    );
+    expect(first.data).toEqual([rows[0]?.id, rows[1]?.id]);
     expect(decodeCursor(first.nextCursor as string)?.id).toBe(rows[1]?.id);
-    expect(toPage(rows, 3).nextCursor).toBeNull();
+    expect(
+      pageOf(
+        rows,
+        3,
+        (r) => r.createdAt,
+        (r) => r.id,
+      ).nextCursor,
+    ).toBeNull();
   });
 });
 

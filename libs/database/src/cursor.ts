@@ -30,16 +30,20 @@ export function decodeCursor(cursor: string): CursorKey | null {
   }
 }
 
-/** Slices a `limit + 1` result into a page and the cursor for the next one. */
-export function toPage<T extends { id: string; createdAt: Date }>(
+/**
+ * Cuts a `limit + 1` result into a page of views, with the cursor of its last row when more
+ * rows follow.
+ */
+export function pageOf<T extends { id: string }, V>(
   rows: T[],
   limit: number,
-): { data: T[]; nextCursor: string | null } {
+  at: (row: T) => Date,
+  view: (row: T) => V,
+): { data: V[]; nextCursor: string | null } {
   const data = rows.slice(0, limit);
   const last = data[data.length - 1];
   return {
-    data,
-    nextCursor:
-      rows.length > limit && last ? encodeCursor({ at: last.createdAt, id: last.id }) : null,
+    data: data.map(view),
+    nextCursor: rows.length > limit && last ? encodeCursor({ at: at(last), id: last.id }) : null,
   };
 }

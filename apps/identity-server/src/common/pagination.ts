@@ -2,7 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { decodeCursor, encodeCursor, type CursorKey } from '#database';
+import { decodeCursor, type CursorKey } from '#database';
+
+export { pageOf } from '#database';
 import { DomainException, ErrorCode } from './errors.js';
 
 export class ListQueryDto {
@@ -54,19 +56,4 @@ export function keyset<T extends ObjectLiteral>(
     .orderBy(`${alias}.${timeColumn}`, 'ASC')
     .addOrderBy(`${alias}.id`, 'ASC')
     .limit(limit + 1);
-}
-
-/** Cuts a `limit + 1` result into a page, with the cursor of its last row when more follow. */
-export function pageOf<T extends { id: string }, V>(
-  rows: T[],
-  limit: number,
-  at: (row: T) => Date,
-  view: (row: T) => V,
-): Page<V> {
-  const data = rows.slice(0, limit);
-  const last = data[data.length - 1];
-  return {
-    data: data.map(view),
-    nextCursor: rows.length > limit && last ? encodeCursor({ at: at(last), id: last.id }) : null,
-  };
 }

@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { ValidateIf } from 'class-validator';
 import { fieldErrors } from './problem.filter.js';
 import type { FieldError } from './errors.js';
@@ -35,3 +36,13 @@ export function createValidationPipe(): ValidationPipe {
  * IsOptional lets null through, which would store null where a value is required).
  */
 export const Absent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** Strings arrive trimmed (names, labels); other types pass through to fail their validators. */
+export const Trimmed = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+/** Emails: trimmed and lower-cased, so lookups and uniqueness ignore case. */
+export const TrimmedLower = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  );

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { Trimmed } from '../common/validation.js';
 import { AccountsService } from '../accounts/accounts.service.js';
 import type { RequestMeta, UserPrincipal } from '../auth/principal.js';
 import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
@@ -10,7 +10,7 @@ import { TenantsService } from './tenants.service.js';
 
 export class CreateOrganizationDto {
   @ApiProperty({ maxLength: 200, example: 'Acme Corp' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

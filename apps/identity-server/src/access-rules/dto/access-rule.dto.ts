@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { WEEKDAYS, type Weekday } from '#policy';
-import { Absent } from '../../common/validation.js';
+import { Absent, Trimmed } from '../../common/validation.js';
 
 export class IpConditionDto {
   @ApiProperty({ type: [String], example: ['203.0.113.0/24', '2001:db8::/32'] })
@@ -77,7 +77,7 @@ export class AppliesToDto {
 
 export class AccessRuleDto {
   @ApiProperty({ maxLength: 100 })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
@@ -12,15 +12,11 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { Absent } from '../../common/validation.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lowerTrim = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
+import { Absent, Trimmed, TrimmedLower } from '../../common/validation.js';
 
 export class SignupDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
-  @Transform(lowerTrim)
+  @TrimmedLower()
   @IsString()
   @MaxLength(254)
   @IsEmail(
@@ -35,7 +31,7 @@ export class SignupDto {
   password!: string;
 
   @ApiProperty({ maxLength: 200, example: 'Ada Lovelace' })
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -44,7 +40,7 @@ export class SignupDto {
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@example.com' })
-  @Transform(lowerTrim)
+  @TrimmedLower()
   @IsString()
   @MaxLength(254)
   email!: string;
@@ -85,7 +81,7 @@ export class NotificationPrefsDto {
 export class UpdateProfileDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @Absent()
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)

@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { Absent } from '../../common/validation.js';
+import { Absent, Trimmed } from '../../common/validation.js';
 import { BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from '#policy';
 
 export class CreateApiKeyDto {
   @ApiProperty({ maxLength: 100, example: 'ci-deploy' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
@@ -25,7 +24,7 @@ export class CreateApiKeyDto {
 
 export class CreatePersonalKeyDto {
   @ApiProperty({ maxLength: 100, example: 'laptop cli' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

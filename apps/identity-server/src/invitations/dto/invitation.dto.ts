@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsEmail,
   IsIn,
@@ -11,18 +10,15 @@ import {
 } from 'class-validator';
 import { BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from '#policy';
 import { ListQueryDto } from '../../common/pagination.js';
-import { Absent } from '../../common/validation.js';
+import { Absent, TrimmedLower } from '../../common/validation.js';
 import { INVITATION_PROVIDERS, type InvitationProvider } from '../invitation.entity.js';
-
-const lowerTrim = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 export const INVITATION_STATUSES = ['pending', 'accepted', 'expired', 'revoked'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 export class CreateInvitationDto {
   @ApiProperty({ example: 'grace@example.com' })
-  @Transform(lowerTrim)
+  @TrimmedLower()
   @IsString()
   @MaxLength(254)
   @IsEmail({ require_tld: false }, { message: 'email must be an email address' })
@@ -59,7 +55,7 @@ export class CreateInvitationDto {
 
   @ApiPropertyOptional({ description: 'Send the email here instead of to email' })
   @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null)
-  @Transform(lowerTrim)
+  @TrimmedLower()
   @IsString()
   @MaxLength(254)
   @IsEmail({ require_tld: false }, { message: 'notificationEmail must be an email address' })

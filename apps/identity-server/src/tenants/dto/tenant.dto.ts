@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -16,10 +16,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Absent } from '../../common/validation.js';
+import { Absent, Trimmed } from '../../common/validation.js';
 import { IDENTITY_PROVIDERS, SETTING_BOUNDS, type IdentityProviderSetting } from '../settings.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export const SLUG_PATTERN = /^[a-z0-9-]{2,63}$/;
 
@@ -102,7 +100,7 @@ export class TenantSettingsDto {
 
 export class CreateTenantDto {
   @ApiProperty({ maxLength: 200, example: 'Acme Corp' })
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -129,7 +127,7 @@ export class CreateTenantDto {
 export class UpdateTenantDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @Absent()
-  @Transform(trim)
+  @Trimmed()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
