@@ -5,7 +5,7 @@ import { signup, type SignedUp } from './support/users.js';
 
 /**
  * Members: listing, role and status changes, removal, and the guardrails under parallel requests.
- * Members other than the founder are added with SQL until invitations exist.
+ * Members join through real invitations (invite, sign up, accept).
  */
 describe('members', () => {
   let t: TestApp;
@@ -31,28 +31,24 @@ describe('members', () => {
     return { tenantId: res.body.id, founder: { ...founder, memberId: m.id } };
   }
 
+  /** A colleague joins the way people do: invited by the founder, signed up, accepted. */
   async function addMember(o: Org, role: string, status = 'active') {
     const person = await signup(t);
-    const [account] = await t.sql(
-      'SELECT id, email, display_name FROM accounts WHERE lower(email) = lower($1)',
-      [person.email],
-    );
-    const id = randomUUID();
-    await t.sql(
-      `INSERT INTO memberships (tenant_id, id, account_id, username, email, display_name, role, status, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), now())`,
-      [
-        o.tenantId,
-        id,
-        account.id,
-        `user-${id.slice(0, 8)}`,
-        account.email,
-        account.display_name,
-        role,
-        status,
-      ],
-    );
-    return { ...person, memberId: id };
+    const username = `user-${randomUUID().slice(0, 8)}`;
+    const invitation = await t.request('POST', `/api/v1/tenants/${o.tenantId}/invitations`, {
+      token: o.founder.accessToken,
+      body: { email: person.email, username, role },
+    });
+    const token = (invitation.body.inviteUrl as string).split('/invite/')[1];
+    const accepted = await t.request('POST', `/api/v1/invitations/${token}/accept`, {
+      token: person.accessToken,
+    });
+    if (accepted.status !== 200)
+      throw new Error(`could not join: ${accepted.status} ${accepted.text}`);
+    const memberId = accepted.body.memberId as string;
+    if (status === 'suspended')
+      await patch(o, o.founder.accessToken, memberId, { status: 'suspended' });
+    return { ...person, memberId };
   }
 
   const members = (o: Org, token: string, query = '') =>
