@@ -1,8 +1,21 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '../common/decorators.js';
-import { ListQueryDto } from '../common/pagination.js';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { OutboxService } from './outbox.service.js';
+
+/** The newest messages only: the outbox is for a look at recent mail, not for paging history. */
+export class OutboxQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
 
 @ApiTags('operations')
 @Controller('api/v1/outbox')
@@ -14,7 +27,7 @@ export class OutboxController {
   @ApiOperation({
     summary: 'Recent emails with their delivery state (the local outbox when SMTP_URL is not set)',
   })
-  async list(@Query() query: ListQueryDto) {
-    return { data: await this.outbox.listLocal(query.limit ?? 50), nextCursor: null };
+  async list(@Query() query: OutboxQueryDto) {
+    return { data: await this.outbox.listLocal(query.limit ?? 50) };
   }
 }
