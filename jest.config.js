@@ -40,6 +40,7 @@ const common = {
     '^#policy$': '<rootDir>/libs/policy/src/index.ts',
     '^#database$': '<rootDir>/libs/database/src/index.ts',
     '^#auth-crypto$': '<rootDir>/libs/auth-crypto/src/index.ts',
+    '^#scim$': '<rootDir>/libs/scim/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
 };

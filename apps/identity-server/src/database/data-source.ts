@@ -19,6 +19,9 @@ import {
 import { RefreshTokenEntity, SessionEntity } from '../auth/sessions/session.entities.js';
 import { AuthThrottleEntity } from '../auth/throttle/auth-throttle.entity.js';
 import { SigningKeyEntity } from '../auth/tokens/signing-key.entity.js';
+import { RoleEntity } from '../roles/role.entity.js';
+import { TeamEntity } from '../teams/team.entity.js';
+import { TeamMemberEntity } from '../teams/team-member.entity.js';
 
 /** Every entity of the server; the migration CLI, the app and the schema test share this list. */
 export const ENTITIES = [
@@ -40,6 +43,9 @@ export const ENTITIES = [
   InvitationEntity,
   OutboxMessageEntity,
   AccessRuleEntity,
+  RoleEntity,
+  TeamEntity,
+  TeamMemberEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

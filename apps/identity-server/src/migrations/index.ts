@@ -5,6 +5,7 @@ import { Memberships1795352284899 } from './1795352284899-Memberships.js';
 import { MillisecondCursors1795353994063 } from './1795353994063-MillisecondCursors.js';
 import { AccessRules1795355787301 } from './1795355787301-AccessRules.js';
 import { Invitations1795354575956 } from './1795354575956-Invitations.js';
+import { TeamsAndRoles1795599842496 } from './1795599842496-TeamsAndRoles.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MillisecondCursors1795353994063,
   Invitations1795354575956,
   AccessRules1795355787301,
+  TeamsAndRoles1795599842496,
 ];
