@@ -16,6 +16,7 @@ import { MailModule } from './mail/mail.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { AuthzModule } from './authz/authz.module.js';
 import { OrganizationsController } from './tenants/organizations.controller.js';
+import { ScimModule } from './scim/scim.module.js';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         AuthModule,
         AccountsModule,
         CryptoModule,
+        ScimModule,
       ],
       controllers: [HealthController, MetricsController, OrganizationsController],
       providers: [

@@ -22,6 +22,7 @@ import { SigningKeyEntity } from '../auth/tokens/signing-key.entity.js';
 import { RoleEntity } from '../roles/role.entity.js';
 import { TeamEntity } from '../teams/team.entity.js';
 import { TeamMemberEntity } from '../teams/team-member.entity.js';
+import { ScimTokenEntity } from '../scim/scim-token.entity.js';
 
 /** Every entity of the server; the migration CLI, the app and the schema test share this list. */
 export const ENTITIES = [
@@ -46,6 +47,7 @@ export const ENTITIES = [
   RoleEntity,
   TeamEntity,
   TeamMemberEntity,
+  ScimTokenEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

@@ -329,6 +329,7 @@ export class InvitationsService {
         displayName: account.displayName,
         role: invitation.role,
         status: 'active',
+        externalId: null,
         lastActiveAt: now,
         createdAt: now,
         updatedAt: now,

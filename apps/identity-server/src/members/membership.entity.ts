@@ -17,6 +17,11 @@ export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
   where: `"account_id" IS NOT NULL AND "status" <> 'removed'`,
 })
 @Index('memberships_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
+@Index('memberships_tenant_external_id_idx', ['tenantId', 'externalId'])
+/** Email lookups ignore case (SCIM filters, linking a provisioned member at sign-in; migration-kept index). */
+@Index('memberships_tenant_email_idx', { synchronize: false })
+/** Members provisioned before their account exists, found by email at sign-in (migration-kept index). */
+@Index('memberships_unlinked_email_idx', { synchronize: false })
 export class MembershipEntity extends TenantScopedEntity {
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
   @JoinColumn({
@@ -45,6 +50,18 @@ export class MembershipEntity extends TenantScopedEntity {
 
   @Column({ type: 'varchar', length: 16 })
   status!: MembershipStatus;
+
+  /** The identity provider's id for the person (SCIM externalId). */
+  @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
+  externalId!: string | null;
+
+  /**
+   * The rest of the SCIM view of the person (name parts, emails, phone numbers, addresses,
+   * title, enterprise extension, ...); username, email, display name and status are columns.
+   * Optional on insert (the column defaults to `{}`): only SCIM writes it.
+   */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  scim?: object;
 
   @Column({ name: 'last_active_at', type: 'timestamptz', nullable: true })
   lastActiveAt!: Date | null;

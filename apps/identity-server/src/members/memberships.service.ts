@@ -116,6 +116,7 @@ export class MembershipsService {
       displayName: account.displayName,
       role: 'admin',
       status: 'active',
+      externalId: null,
       lastActiveAt: now,
       createdAt: now,
       updatedAt: now,

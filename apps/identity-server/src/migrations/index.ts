@@ -6,6 +6,7 @@ import { MillisecondCursors1795353994063 } from './1795353994063-MillisecondCurs
 import { AccessRules1795355787301 } from './1795355787301-AccessRules.js';
 import { Invitations1795354575956 } from './1795354575956-Invitations.js';
 import { TeamsAndRoles1795599842496 } from './1795599842496-TeamsAndRoles.js';
+import { Scim1795600285015 } from './1795600285015-Scim.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Invitations1795354575956,
   AccessRules1795355787301,
   TeamsAndRoles1795599842496,
+  Scim1795600285015,
 ];

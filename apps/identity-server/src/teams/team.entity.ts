@@ -11,6 +11,7 @@ import { TenantEntity } from '../tenants/tenant.entity.js';
 @Index('teams_sibling_name_key', { synchronize: false })
 @Index('teams_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
 @Index('teams_tenant_parent_idx', ['tenantId', 'parentId'])
+@Index('teams_tenant_external_id_idx', ['tenantId', 'externalId'])
 export class TeamEntity extends TenantScopedEntity {
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
   @JoinColumn({
@@ -39,6 +40,10 @@ export class TeamEntity extends TenantScopedEntity {
 
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId!: string | null;
+
+  /** The identity provider's id for the group (SCIM externalId). */
+  @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
+  externalId!: string | null;
 
   /** Rules granted to every member of this team and of its sub-teams. */
   @Column({ type: 'jsonb', default: () => "'[]'" })
