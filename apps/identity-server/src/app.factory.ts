@@ -4,7 +4,13 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { LogController, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  errorCodes,
+  LogController,
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { createRootLogger, PinoNestLogger } from './common/logger.js';
@@ -12,6 +18,7 @@ import { createValidationPipe } from './common/validation.js';
 import { sendProblem, toProblem } from './common/problem.filter.js';
 import type { AppConfig } from './config/config.js';
 import { installMetrics } from './metrics/metrics.js';
+import { isScimPath, withoutTrailingSlash } from './scim/scim-errors.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -40,6 +47,11 @@ export async function createApp(
     },
     return503OnClosing: true,
     routerOptions: { maxParamLength: 256 },
+    // SCIM clients write `/Users/?filter=…`; the admin API keeps its exact paths.
+    rewriteUrl: (req: IncomingMessage) => {
+      const url = req.url ?? '/';
+      return isScimPath(url) ? withoutTrailingSlash(url) : url;
+    },
     // Errors fastify raises before routing (over-long or malformed URLs) answer problems too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       sendProblem(reply, toProblem(error, String(request.id)), request),
@@ -59,6 +71,19 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: other bodies are 415 rather than strings that fail validation.
   fastify.removeContentTypeParser('text/plain');
+  // SCIM bodies may be application/scim+json (RFC 7644 §3.1); the admin API answers 415 to it.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.addContentTypeParser(
+    'application/scim+json',
+    { parseAs: 'string' },
+    (request: FastifyRequest, body: string | Buffer, done) => {
+      if (!isScimPath(request.url)) {
+        done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('application/scim+json'), undefined);
+        return;
+      }
+      parseJson(request, body.toString(), done);
+    },
+  );
   installMetrics(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

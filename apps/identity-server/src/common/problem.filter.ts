@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DomainException, ErrorCode, FieldError, ProblemDetails, problemFor } from './errors.js';
+import { isScimPath, sendScimError } from '../scim/scim-errors.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ErrorCode.MalformedJson,
@@ -101,6 +102,8 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
+    // SCIM clients read RFC 7644 error bodies, including for unknown routes and unparsable bodies.
+    if (isScimPath(request.url)) return sendScimError(reply, exception, request);
     if (exception instanceof DomainException && exception.headers)
       void reply.headers(exception.headers);
     sendProblem(reply, toProblem(exception, request.id), request);

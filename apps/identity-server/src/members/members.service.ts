@@ -170,7 +170,8 @@ export class MembersService {
   }
 }
 
-async function assertAnotherAdmin(
+/** Refuses a change that would leave the tenant without an active Administrator (call under the tenant's lock). */
+export async function assertAnotherAdmin(
   em: EntityManager,
   tenantId: string,
   exceptId: string,

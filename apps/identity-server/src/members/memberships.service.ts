@@ -90,9 +90,15 @@ export class MembershipsService {
     return rows.map((r) => r.policy).filter(Boolean);
   }
 
-  /** Seats in use: active members, and invitations pending and not expired. */
-  async seats(tenantId: string): Promise<{ members: number; pendingInvitations: number }> {
-    const [row]: { members: number; pending: number }[] = await this.dataSource.query(
+  /**
+   * Seats in use: active members, and invitations pending and not expired. Pass the transaction
+   * that holds the tenant's lock to count under it.
+   */
+  async seats(
+    tenantId: string,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<{ members: number; pendingInvitations: number }> {
+    const [row]: { members: number; pending: number }[] = await em.query(
       `SELECT (SELECT count(*)::int FROM memberships WHERE tenant_id = $1 AND status = 'active') AS members,
               (SELECT count(*)::int FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()) AS pending`,
       [tenantId],
