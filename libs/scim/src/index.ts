@@ -1,2 +1,6 @@
 // SCIM 2.0 (RFC 7643, RFC 7644): schemas, filter to SQL translation, PATCH application. Pure.
-export {};
+export * from './urns.js';
+export * from './errors.js';
+export * from './schemas.js';
+export * from './filter.js';
+export * from './filter-sql.js';
