@@ -18,7 +18,7 @@ import { createValidationPipe } from './common/validation.js';
 import { sendProblem, toProblem } from './common/problem.filter.js';
 import type { AppConfig } from './config/config.js';
 import { installMetrics } from './metrics/metrics.js';
-import { isScimPath, withoutTrailingSlash } from './scim/scim-errors.js';
+import { canonicalScimUrl, isScimPath } from './scim/scim-errors.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -47,10 +47,10 @@ export async function createApp(
     },
     return503OnClosing: true,
     routerOptions: { maxParamLength: 256 },
-    // SCIM clients write `/Users/?filter=…`; the admin API keeps its exact paths.
+    // SCIM clients write `/users` and `/Users/?filter=…`; the admin API keeps its exact paths.
     rewriteUrl: (req: IncomingMessage) => {
       const url = req.url ?? '/';
-      return isScimPath(url) ? withoutTrailingSlash(url) : url;
+      return isScimPath(url) ? canonicalScimUrl(url) : url;
     },
     // Errors fastify raises before routing (over-long or malformed URLs) answer problems too.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
@@ -81,7 +81,7 @@ export async function createApp(
         done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('application/scim+json'), undefined);
         return;
       }
-      parseJson(request, body.toString(), done);
+      void parseJson(request, body.toString(), done);
     },
   );
   installMetrics(fastify);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
 import { MfaService } from '../auth/mfa/mfa.service.js';
@@ -145,8 +145,27 @@ export class AccountsService {
           ...(dto.recoveryCode !== undefined ? { recoveryCode: true } : {}),
         },
       });
+      await this.linkProvisioned(em, account, meta);
       return this.sessions.open(em, account, 'password', mfaEnabled, meta);
     });
+  }
+
+  /** Members provisioned over SCIM for this verified email become this account's. */
+  private async linkProvisioned(
+    em: EntityManager,
+    account: AccountEntity,
+    meta: RequestMeta,
+  ): Promise<void> {
+    for (const link of await this.memberships.linkVerifiedEmail(em, account)) {
+      await this.audit.record(em, {
+        tenantId: link.tenantId,
+        type: 'member.linked',
+        actor: { type: 'account', id: account.id },
+        target: { type: 'member', id: link.memberId },
+        meta,
+        changes: { after: { userId: account.id } },
+      });
+    }
   }
 
   async profile(accountId: string): Promise<ProfileView> {

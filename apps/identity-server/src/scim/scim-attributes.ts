@@ -71,7 +71,12 @@ function addSchema(
         };
       }
     } else {
-      map[key] = { kind: 'json', sql: jsonPath(path), type: scalar(a.type), caseExact: a.caseExact };
+      map[key] = {
+        kind: 'json',
+        sql: jsonPath(path),
+        type: scalar(a.type),
+        caseExact: a.caseExact,
+      };
     }
   }
 }
@@ -79,12 +84,9 @@ function addSchema(
 function userAttributes(): SqlAttributeMap {
   const map: SqlAttributeMap = { ...USER_COLUMNS };
   addSchema(map, USER_SCHEMA.attributes, '', []);
-  addSchema(
-    map,
-    ENTERPRISE_USER_SCHEMA.attributes,
-    `${ENTERPRISE_USER_SCHEMA.id.toLowerCase()}:`,
-    [ENTERPRISE_USER_SCHEMA.id],
-  );
+  addSchema(map, ENTERPRISE_USER_SCHEMA.attributes, `${ENTERPRISE_USER_SCHEMA.id.toLowerCase()}:`, [
+    ENTERPRISE_USER_SCHEMA.id,
+  ]);
   return map;
 }
 

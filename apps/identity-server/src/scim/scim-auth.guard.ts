@@ -56,7 +56,10 @@ export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): 
 @Injectable()
 export class ScimContentType implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    void context.switchToHttp().getResponse<FastifyReply>().header('content-type', SCIM_CONTENT_TYPE);
+    void context
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .header('content-type', SCIM_CONTENT_TYPE);
     return next.handle();
   }
 }

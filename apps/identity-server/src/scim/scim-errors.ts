@@ -7,7 +7,11 @@ export const SCIM_BASE_PATH = '/scim/v2';
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
 export function isScimPath(url: string): boolean {
-  return url === SCIM_BASE_PATH || url.startsWith(`${SCIM_BASE_PATH}/`) || url.startsWith(`${SCIM_BASE_PATH}?`);
+  return (
+    url === SCIM_BASE_PATH ||
+    url.startsWith(`${SCIM_BASE_PATH}/`) ||
+    url.startsWith(`${SCIM_BASE_PATH}?`)
+  );
 }
 
 /** How domain errors raised by shared code (guardrails, body parsing) read to a SCIM client. */
@@ -30,7 +34,10 @@ export interface ScimErrorBody {
 }
 
 /** Anything thrown while serving /scim/v2, as the RFC 7644 §3.12 error body and its status. */
-export function scimErrorOf(error: unknown, requestId?: string): { status: number; body: ScimErrorBody } {
+export function scimErrorOf(
+  error: unknown,
+  requestId?: string,
+): { status: number; body: ScimErrorBody } {
   if (error instanceof ScimError) return { status: error.status, body: error.toBody() };
   // Fastify's and Nest's own errors, domain errors and unexpected ones (logged with an id).
   const problem = toProblem(error, requestId);
@@ -40,7 +47,7 @@ export function scimErrorOf(error: unknown, requestId?: string): { status: numbe
       : DOMAIN_TO_SCIM[problem.code as ErrorCode];
   const status = mapped?.status ?? problem.status;
   const detail =
-    problem.code === ErrorCode.RouteNotFound
+    problem.code === (ErrorCode.RouteNotFound as string)
       ? 'No SCIM endpoint matches this method and path'
       : problem.detail;
   return {
@@ -61,10 +68,30 @@ export function sendScimError(reply: FastifyReply, error: unknown, request: Fast
   void reply.status(status).header('content-type', SCIM_CONTENT_TYPE).send(body);
 }
 
-/** `/scim/v2/Users/?filter=…` → `/scim/v2/Users?filter=…` (the path only; the query is kept). */
-export function withoutTrailingSlash(url: string): string {
+const ENDPOINTS = new Map(
+  [
+    'Users',
+    'Groups',
+    'ServiceProviderConfig',
+    'serviceConfiguration',
+    'ResourceTypes',
+    'Schemas',
+  ].map((name) => [name.toLowerCase(), name]),
+);
+
+/**
+ * The URL as routed: endpoint names in their RFC 7644 spelling whatever the case a client uses
+ * (`/scim/v2/users`), and no trailing slash (`/Users/?filter=…`). The query is left as it is.
+ */
+export function canonicalScimUrl(url: string): string {
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
-  if (path.length <= 1 || !path.endsWith('/')) return url;
-  return path.replace(/\/+$/, '') + (queryAt === -1 ? '' : url.slice(queryAt));
+  const segments = path
+    .slice(SCIM_BASE_PATH.length + 1)
+    .replace(/\/+$/, '')
+    .split('/');
+  const endpoint = ENDPOINTS.get((segments[0] ?? '').toLowerCase());
+  if (endpoint) segments[0] = endpoint;
+  const canonical = `${SCIM_BASE_PATH}${segments[0] ? `/${segments.join('/')}` : ''}`;
+  return canonical + (queryAt === -1 ? '' : url.slice(queryAt));
 }

@@ -234,7 +234,9 @@ export class ScimGroupsService {
         const row = await this.find(em, tenantId, id, true);
         checkIfMatch(ifMatch, versionOf(row.updated_at));
         const current = (await this.membersOf(em, tenantId, [id])).get(id) ?? [];
-        const fields = fieldsOf(normalizeResource(next(this.toResource(row, current)), GROUP_RESOURCE));
+        const fields = fieldsOf(
+          normalizeResource(next(this.toResource(row, current)), GROUP_RESOURCE),
+        );
         name = fields.name;
         const before = new Set(current.map((m) => m.value));
         const after = new Set(fields.memberIds);
@@ -406,7 +408,7 @@ export class ScimGroupsService {
 
   private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
     try {
-      return (await this.dataSource.query(sql, params)) as T[];
+      return await this.dataSource.query<T[]>(sql, params);
     } catch (error) {
       const code = (error as { driverError?: { code?: string } }).driverError?.code;
       if (code?.startsWith('22'))

@@ -154,7 +154,11 @@ export function checkIfMatch(header: string | string[] | undefined, version: str
 }
 
 /** Headers of a single-resource answer: its ETag, and Location on creation. */
-export function resourceHeaders(reply: FastifyReply, resource: ScimResource, created = false): void {
+export function resourceHeaders(
+  reply: FastifyReply,
+  resource: ScimResource,
+  created = false,
+): void {
   const meta = resource.meta as { version?: string; location?: string } | undefined;
   if (meta?.version) void reply.header('etag', meta.version);
   if (created && meta?.location) void reply.header('location', meta.location);

@@ -249,7 +249,9 @@ export class ScimUsersService {
         const row = await this.find(em, caller.tenantId, id);
         checkIfMatch(ifMatch, versionOf(row.updated_at));
         const groups = (await this.groupsOf(em, caller.tenantId, [id])).get(id) ?? [];
-        const fields = fieldsOf(normalizeResource(next(this.toResource(row, groups)), USER_RESOURCE));
+        const fields = fieldsOf(
+          normalizeResource(next(this.toResource(row, groups)), USER_RESOURCE),
+        );
         username = fields.username;
         const before = fieldsOfRow(row);
         const changes = diff(
@@ -393,10 +395,11 @@ export class ScimUsersService {
   /** Reads run in SQL only; a value PostgreSQL cannot compare is the filter's fault. */
   private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
     try {
-      return (await this.dataSource.query(sql, params)) as T[];
+      return await this.dataSource.query<T[]>(sql, params);
     } catch (error) {
       const code = (error as { driverError?: { code?: string } }).driverError?.code;
-      if (code?.startsWith('22')) throw new ScimError(400, 'invalidFilter', 'The filter compares a value of the wrong type');
+      if (code?.startsWith('22'))
+        throw new ScimError(400, 'invalidFilter', 'The filter compares a value of the wrong type');
       throw error;
     }
   }
@@ -447,7 +450,9 @@ function bounded(value: string, max: number, what: string): string {
 function fieldsOf(resource: ScimResource): MemberFields {
   const username = text(resource.userName);
   if (!username) throw invalidValue('userName is required');
-  const emails = Array.isArray(resource.emails) ? (resource.emails as Record<string, unknown>[]) : [];
+  const emails = Array.isArray(resource.emails)
+    ? (resource.emails as Record<string, unknown>[])
+    : [];
   const primary = emails.find((e) => e?.primary === true) ?? emails[0];
   const name = (resource.name ?? {}) as Record<string, unknown>;
   const explicitDisplayName = text(resource.displayName);
