@@ -141,13 +141,14 @@ export class MembershipsService {
   ): Promise<{ tenantId: string; memberId: string }[]> {
     if (!account.emailVerified) return [];
     const rows: { tenant_id: string; id: string }[] = await em.query(
-      `UPDATE memberships m SET account_id = $1, updated_at = now()
+      `WITH linked AS (UPDATE memberships m SET account_id = $1, updated_at = now()
         WHERE m.id IN (SELECT DISTINCT ON (u.tenant_id) u.id FROM memberships u
                         WHERE u.account_id IS NULL AND u.status <> 'removed' AND lower(u.email) = lower($2)
                         ORDER BY u.tenant_id, u.created_at, u.id)
           AND m.account_id IS NULL AND m.status <> 'removed' AND lower(m.email) = lower($2)
           AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.tenant_id = m.tenant_id AND o.account_id = $1 AND o.status <> 'removed')
-        RETURNING m.tenant_id, m.id`,
+        RETURNING m.tenant_id, m.id)
+       SELECT tenant_id, id FROM linked`,
       [account.id, account.email],
     );
     return rows.map((r) => ({ tenantId: r.tenant_id, memberId: r.id }));

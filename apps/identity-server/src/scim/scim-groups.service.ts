@@ -128,7 +128,7 @@ export class ScimGroupsService {
   async create(caller: ScimCaller, body: unknown, meta: RequestMeta): Promise<ScimResource> {
     assertNoNul(body);
     const fields = fieldsOf(normalizeResource(body, GROUP_RESOURCE));
-    return this.write(fields.name, async (em) => {
+    return this.write(taken(fields.name), async (em) => {
       const members = await this.lockMembers(em, caller.tenantId, fields.memberIds);
       const now = new Date();
       const row: TeamRow = {
@@ -191,15 +191,14 @@ export class ScimGroupsService {
     meta: RequestMeta,
   ): Promise<void> {
     const { tenantId } = caller;
-    let name = '';
     await this.write(
-      () => name,
+      () => 'A sub-team of this group has the name of a team at the level it would move up to',
       async (em) => {
         const row = await this.find(em, tenantId, id, true);
-        name = row.name;
         checkIfMatch(ifMatch, versionOf(row.updated_at));
-        const moved: unknown[] = await em.query(
-          `UPDATE teams SET parent_id = $3, updated_at = now() WHERE tenant_id = $1 AND parent_id = $2 RETURNING id`,
+        const [moved]: { n: number }[] = await em.query(
+          `WITH moved AS (UPDATE teams SET parent_id = $3, updated_at = now() WHERE tenant_id = $1 AND parent_id = $2 RETURNING 1)
+           SELECT count(*)::int AS n FROM moved`,
           [tenantId, id, row.parent_id],
         );
         const [count]: { n: number }[] = await em.query(
@@ -212,7 +211,7 @@ export class ScimGroupsService {
             displayName: row.name,
             externalId: row.external_id,
             members: count?.n ?? 0,
-            subTeamsMovedUp: moved.length,
+            subTeamsMovedUp: moved?.n ?? 0,
           },
         });
       },
@@ -229,7 +228,7 @@ export class ScimGroupsService {
     const { tenantId } = caller;
     let name = '';
     return this.write(
-      () => name,
+      () => taken(name)(),
       async (em) => {
         const row = await this.find(em, tenantId, id, true);
         checkIfMatch(ifMatch, versionOf(row.updated_at));
@@ -330,20 +329,16 @@ export class ScimGroupsService {
     );
   }
 
+  /** Runs a write; a name taken among sibling teams is 409 uniqueness (RFC 7644 §3.3). */
   private async write<T>(
-    name: string | (() => string),
+    conflict: () => string,
     work: (em: EntityManager) => Promise<T>,
   ): Promise<T> {
     try {
       return await this.dataSource.transaction(work);
     } catch (error) {
-      if (uniqueViolation(error) === 'teams_sibling_name_key') {
-        throw new ScimError(
-          409,
-          'uniqueness',
-          `A group named "${typeof name === 'function' ? name() : name}" already exists at that level`,
-        );
-      }
+      if (uniqueViolation(error) === 'teams_sibling_name_key')
+        throw new ScimError(409, 'uniqueness', conflict());
       throw error;
     }
   }
@@ -443,6 +438,10 @@ export class ScimGroupsService {
       },
     };
   }
+}
+
+function taken(name: string): () => string {
+  return () => `A group named "${name}" already exists at that level`;
 }
 
 function fieldsOf(resource: ScimResource): GroupFields {
