@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './schemas.js';
 export * from './filter.js';
 export * from './filter-sql.js';
+export * from './patch.js';
+export * from './resource.js';
