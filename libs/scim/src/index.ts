@@ -6,3 +6,5 @@ export * from './filter.js';
 export * from './filter-sql.js';
 export * from './patch.js';
 export * from './resource.js';
+export * from './projection.js';
+export * from './discovery.js';

@@ -498,7 +498,7 @@ function requiredAttributes(resource: JsonObject, schema: ResourceSchema): Requi
 }
 
 /** Drops empty extension objects and lists the extensions in use in `schemas`. */
-export function tidyExtensions(resource: JsonObject, schema: ResourceSchema): void {
+function tidyExtensions(resource: JsonObject, schema: ResourceSchema): void {
   const used = schema.extensions.filter((extension) => {
     const object = resource[extension.id];
     if (isPlainObject(object) && Object.keys(object).length > 0) return true;
