@@ -276,6 +276,38 @@ describe('applyPatch on users', () => {
     });
   });
 
+  it('sets the matching element with an add on a filtered path (Entra)', () => {
+    const result = patchUser(op('Add', 'emails[type eq "work"].value', 'w@example.com'));
+    expect((result.emails as unknown[])[0]).toEqual({
+      value: 'w@example.com',
+      type: 'work',
+      primary: true,
+    });
+    expect(result.emails).toHaveLength(2);
+  });
+
+  it('builds a typed element from Entra’s roles[primary eq "True"].value', () => {
+    const result = patchUser(op('Add', 'roles[primary eq "True"].value', 'Admin'));
+    expect(result.roles).toEqual([{ primary: true, value: 'Admin' }]);
+  });
+
+  it('merges a path-less complex value into the attribute', () => {
+    const result = patchUser(op('replace', undefined, { name: { givenName: 'Babs' } }));
+    expect(result.name).toEqual({ givenName: 'Babs', familyName: 'Jensen' });
+  });
+
+  it('removes only the listed emails with path "emails" and a value array', () => {
+    const result = patchUser(op('remove', 'emails', [{ value: 'BABS@jensen.org' }]));
+    expect(result.emails).toEqual([{ value: 'bjensen@example.com', type: 'work', primary: true }]);
+  });
+
+  it('reads a core-qualified path with a value filter', () => {
+    const result = patchUser(
+      op('replace', `${SCHEMAS.user}:emails[type eq "home"].display`, 'Home'),
+    );
+    expect((result.emails as unknown[])[1]).toMatchObject({ display: 'Home' });
+  });
+
   it('refuses a filtered replace that matches nothing and cannot describe a new element', () => {
     const error = scimError(() =>
       patchUser(op('replace', 'emails[type eq "a" or type eq "b"].value', 'x')),

@@ -270,19 +270,9 @@ function applySingle(
     return;
   }
   const object: JsonObject = isPlainObject(current) ? current : {};
-  if (op === 'remove') {
-    if (sub) delete object[sub.name];
-    if (!sub || Object.keys(object).length === 0) delete holder[definition.name];
-    return;
-  }
-  if (sub)
-    setOrDelete(
-      object,
-      sub.name,
-      nullable(value, (v) => coerceSimple(v, sub, label)),
-    );
-  else if (value === null) {
-    if (op === 'replace') delete holder[definition.name];
+  if (sub) setSub(object, op, sub, value, label);
+  else if (op === 'remove' || value === null) {
+    delete holder[definition.name]; // null means unassigned (RFC 7643 §2.5)
     return;
   } else Object.assign(object, coerceComplex(value, definition, label));
   setOrDelete(holder, definition.name, Object.keys(object).length > 0 ? object : undefined);
@@ -330,11 +320,9 @@ function applyWhole(
   if (op === 'remove') {
     // Entra removes members with `path: "members"` and the members to remove as the value.
     if (value === undefined || value === null) return { list: [], touched: [] };
-    const removed = new Set(given.map((element) => elementKey(element, definition)));
-    return {
-      list: list.filter((element) => !removed.has(elementKey(element, definition))),
-      touched: [],
-    };
+    const keyOf = elementKey(definition);
+    const removed = new Set(given.map(keyOf));
+    return { list: list.filter((element) => !removed.has(keyOf(element))), touched: [] };
   }
   return addElements(list, given, definition);
 }
@@ -347,9 +335,10 @@ function addElements(
 ): ListChange {
   const result = [...list];
   const touched: unknown[] = [];
-  const byKey = new Map(result.map((element) => [elementKey(element, definition), element]));
+  const keyOf = elementKey(definition);
+  const byKey = new Map(result.map((element) => [keyOf(element), element]));
   for (const element of added) {
-    const key = elementKey(element, definition);
+    const key = keyOf(element);
     const existing = byKey.get(key);
     if (existing === undefined) {
       result.push(element);
@@ -366,11 +355,13 @@ function addElements(
 }
 
 /** Elements are the same when their `value` is (case-folded unless caseExact), else when equal. */
-function elementKey(element: unknown, definition: AttributeDefinition): string {
+function elementKey(definition: AttributeDefinition): (element: unknown) => string {
   const valueSub = subAttribute(definition, 'value');
-  if (valueSub && isPlainObject(element) && typeof element.value === 'string')
-    return `value:${valueSub.caseExact ? element.value : element.value.toLowerCase()}`;
-  return `json:${JSON.stringify(element)}`;
+  const fold = (text: string) => (valueSub?.caseExact ? text : text.toLowerCase());
+  return (element) =>
+    valueSub && isPlainObject(element) && typeof element.value === 'string'
+      ? `value:${fold(element.value)}`
+      : `json:${JSON.stringify(element)}`;
 }
 
 /** `emails.value` without a filter: every element (or a new one when there is none). */
