@@ -4,3 +4,7 @@ export * from './errors.js';
 export * from './schemas.js';
 export * from './filter.js';
 export * from './filter-sql.js';
+export * from './patch.js';
+export * from './resource.js';
+export * from './projection.js';
+export * from './discovery.js';
