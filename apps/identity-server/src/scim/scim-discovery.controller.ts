@@ -5,7 +5,7 @@ import { Public } from '../common/decorators.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { ScimAuthGuard, ScimContentType } from './scim-auth.guard.js';
 import { SCIM_BASE_PATH } from './scim-errors.js';
-import { listResponse, MAX_RESULTS, type ScimResource } from './scim-protocol.js';
+import { listResponse, MAX_RESULTS } from './scim-protocol.js';
 
 /** RFC 7644 §4 discovery: what this server supports, described exactly. */
 @ApiExcludeController()
@@ -54,10 +54,11 @@ export class ScimDiscoveryController {
   }
 }
 
-function one(resources: ScimResource[], id: string, what: string): ScimResource {
-  const found = resources.find(
-    (r) => typeof r.id === 'string' && r.id.toLowerCase() === id.toLowerCase(),
-  );
+function one(resources: object[], id: string, what: string): object {
+  const found = resources.find((r) => {
+    const rid = (r as { id?: unknown }).id;
+    return typeof rid === 'string' && rid.toLowerCase() === id.toLowerCase();
+  });
   if (!found) throw new ScimError(404, undefined, `No ${what} "${id}"`);
   return found;
 }

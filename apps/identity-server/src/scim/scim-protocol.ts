@@ -76,7 +76,7 @@ export function listParams(query: unknown): ListParams {
 }
 
 export function listResponse(
-  resources: ScimResource[],
+  resources: object[],
   totalResults: number,
   startIndex: number,
 ): ScimResource {
