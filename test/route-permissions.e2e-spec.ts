@@ -1,5 +1,5 @@
 import { ModulesContainer } from '@nestjs/core';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import {
   SIGNED_IN,
   type RequiredPermission,
 } from '../apps/identity-server/src/common/decorators.js';
+import { ScimAuthGuard } from '../apps/identity-server/src/scim/scim-auth.guard.js';
 import { startTestApp, type TestApp } from './support/app.js';
 
 const SNAPSHOT = fileURLToPath(new URL('./route-permissions.txt', import.meta.url));
@@ -46,8 +47,12 @@ describe('route permission declarations', () => {
             (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller)) as
               T | undefined;
           const permission = read<RequiredPermission>(PERMISSION);
+          // SCIM routes pass the global guard and are authenticated by a tenant's SCIM token.
+          const scimToken = (read<unknown[]>(GUARDS_METADATA) ?? []).includes(ScimAuthGuard);
           const declared = read<boolean>(IS_PUBLIC)
-            ? 'public'
+            ? scimToken
+              ? 'SCIM token (ScimAuthGuard)'
+              : 'public'
             : read<boolean>(OPERATOR_ONLY)
               ? 'operator only'
               : permission
