@@ -1,0 +1,269 @@
+/**
+ * `npm run bench:scim`: the SCIM endpoint over HTTP against PostgreSQL, in one run —
+ * (a) POST /Users throughput, sequential and 16 concurrent, next to raw single-row `pg` INSERTs
+ *     into memberships in the same run;
+ * (b) `userName eq` and `externalId eq` lookups on a tenant with 100,000 users, p50/p99;
+ * (c) adding 1,000 members to a group with one PATCH.
+ * Targets: ≥ 500 creates/s, ≥ 0.25× the raw INSERT rate, lookup p99 < 20 ms.
+ * Uses DATABASE_URL (an empty database), or an embedded PostgreSQL in a temporary folder.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { pino } from 'pino';
+import { startEmbeddedPostgres } from '#database';
+import { createApp } from '../apps/identity-server/src/app.factory.js';
+import { loadConfig } from '../apps/identity-server/src/config/config.js';
+
+/** The part of autocannon's API used here (the package ships no types). */
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  amount: number;
+  headers: Record<string, string>;
+  requests: {
+    method: string;
+    setupRequest: (request: Record<string, unknown>) => Record<string, unknown>;
+  }[];
+}) => Promise<{ requests: { total: number }; duration: number; non2xx: number; errors: number }>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const CREATES = Number(process.env.BENCH_CREATES ?? 3000);
+const CONCURRENCY = 16;
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const LOOKUPS = 500;
+const GROUP_MEMBERS = 1000;
+const GROUP_RUNS = 5;
+const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] as number;
+
+function scimUser(userName: string): string {
+  return JSON.stringify({
+    schemas: [USER_SCHEMA],
+    userName,
+    externalId: randomUUID(),
+    active: true,
+    displayName: `Bench ${userName}`,
+    name: { givenName: 'Bench', familyName: userName },
+    emails: [{ value: `${userName}@example.com`, type: 'work', primary: true }],
+  });
+}
+
+/** Creates over HTTP with autocannon: `connections` requests in flight, every body a new user. */
+async function httpCreates(
+  base: string,
+  token: string,
+  connections: number,
+  label: string,
+): Promise<number> {
+  let n = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: `${base}/scim/v2/Users`,
+    connections,
+    amount: CREATES,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => ({ ...request, body: scimUser(`${label}-${n++}`) }),
+      },
+    ],
+  });
+  const failed = result.non2xx + result.errors;
+  if (failed > 0) throw new Error(`${failed} of the ${label} creates failed`);
+  const seconds = (performance.now() - started) / 1000;
+  return result.requests.total / seconds;
+}
+
+/** Raw single-row INSERTs of the same membership rows, `connections` clients in parallel. */
+async function rawInserts(url: string, tenantId: string, connections: number, label: string) {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (next < CREATES) {
+        const i = next++;
+        await pool.query(
+          `INSERT INTO memberships (tenant_id, id, account_id, username, email, display_name, role, status, external_id, scim, created_at, updated_at)
+           VALUES ($1, $2, NULL, $3, $4, $5, 'member', 'active', $6, $7, now(), now())`,
+          [
+            tenantId,
+            randomUUID(),
+            `${label}-${i}`,
+            `${label}-${i}@example.com`,
+            `Raw ${i}`,
+            randomUUID(),
+            { name: { givenName: 'Raw', familyName: String(i) } },
+          ],
+        );
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await pool.end();
+  return CREATES / seconds;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-scim-'));
+  const embedded = process.env.DATABASE_URL
+    ? null
+    : await startEmbeddedPostgres({ dataDir: dir, database: 'bench', log: (m) => console.log(m) });
+  const url = process.env.DATABASE_URL ?? embedded!.url;
+  const operatorKey = randomBytes(32).toString('hex');
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: dir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    PLATFORM_API_KEY: operatorKey,
+    DB_POOL_SIZE: '20',
+    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+  });
+  const { app } = await createApp(config, url, pino({ level: 'silent' }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const admin = { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' };
+  const tenantWithToken = async (name: string) => {
+    const tenant = (await (
+      await fetch(`${base}/api/v1/tenants`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ name, settings: { maxMembers: 1_000_000 } }),
+      })
+    ).json()) as { id: string };
+    const token = (await (
+      await fetch(`${base}/api/v1/tenants/${tenant.id}/scim-tokens`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({ name: 'bench' }),
+      })
+    ).json()) as { token: string };
+    return { tenantId: tenant.id, token: token.token };
+  };
+  try {
+    // (a) creates
+    const creates = await tenantWithToken(`Bench creates ${Date.now()}`);
+    const raw = await tenantWithToken(`Bench raw ${Date.now()}`);
+    console.log(`(a) ${CREATES} creates of each kind`);
+    await httpCreates(base, creates.token, 4, 'warmup');
+    const httpSequential = await httpCreates(base, creates.token, 1, 'seq');
+    const httpConcurrent = await httpCreates(base, creates.token, CONCURRENCY, 'par');
+    const rawSequential = await rawInserts(url, raw.tenantId, 1, 'seq');
+    const rawConcurrent = await rawInserts(url, raw.tenantId, CONCURRENCY, 'par');
+
+    // (b) lookups on 100,000 users
+    const big = await tenantWithToken(`Bench lookups ${Date.now()}`);
+    console.log(`(b) seeding ${USERS.toLocaleString('en')} users`);
+    await client.query(
+      `INSERT INTO memberships (tenant_id, id, account_id, username, email, display_name, role, status, external_id, scim, created_at, updated_at)
+       SELECT $1, gen_random_uuid(), NULL, 'User' || n || '@Example.com', 'user' || n || '@example.com', 'User ' || n, 'member', 'active',
+              'ext-' || n, jsonb_build_object('emails', jsonb_build_array(jsonb_build_object('value', 'user' || n || '@example.com', 'primary', true))),
+              timestamp '2026-01-01' + n * interval '1 millisecond', now()
+         FROM generate_series(1, $2) AS n`,
+      [big.tenantId, USERS],
+    );
+    await client.query('ANALYZE memberships');
+    const lookup = async (filter: string) => {
+      const res = await fetch(`${base}/scim/v2/Users?filter=${encodeURIComponent(filter)}`, {
+        headers: { authorization: `Bearer ${big.token}` },
+      });
+      const body = (await res.json()) as { totalResults: number };
+      if (res.status !== 200 || body.totalResults !== 1)
+        throw new Error(`lookup failed: ${filter}`);
+    };
+    const timed = async (filter: (n: number) => string) => {
+      const out: number[] = [];
+      for (let i = 0; i < LOOKUPS + 50; i++) {
+        const n = 1 + Math.floor(Math.random() * USERS);
+        const started = performance.now();
+        await lookup(filter(n));
+        if (i >= 50) out.push(performance.now() - started);
+      }
+      return out;
+    };
+    const byUserName = await timed((n) => `userName eq "user${n}@example.COM"`);
+    const byExternalId = await timed((n) => `externalId eq "ext-${n}"`);
+
+    // (c) one PATCH adding 1,000 members
+    console.log(`(c) ${GROUP_RUNS} groups, ${GROUP_MEMBERS} members added by one PATCH each`);
+    const patchMs: number[] = [];
+    for (let run = 0; run < GROUP_RUNS; run++) {
+      const group = (await (
+        await fetch(`${base}/scim/v2/Groups`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${big.token}`,
+            'content-type': 'application/scim+json',
+          },
+          body: JSON.stringify({
+            schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+            displayName: `Bench group ${run}`,
+          }),
+        })
+      ).json()) as { id: string };
+      const { rows } = await client.query<{ id: string }>(
+        'SELECT id FROM memberships WHERE tenant_id = $1 ORDER BY random() LIMIT $2',
+        [big.tenantId, GROUP_MEMBERS],
+      );
+      const started = performance.now();
+      const res = await fetch(`${base}/scim/v2/Groups/${group.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${big.token}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'add', path: 'members', value: rows.map((r) => ({ value: r.id })) }],
+        }),
+      });
+      patchMs.push(performance.now() - started);
+      if (res.status !== 204) throw new Error(`group PATCH failed: ${res.status}`);
+    }
+
+    const ok = (met: boolean) => (met ? 'target met' : 'target missed');
+    console.log('');
+    console.log('| measure | HTTP | raw pg INSERT | ratio | target |');
+    console.log('|---|---|---|---|---|');
+    for (const [label, http, sql] of [
+      ['POST /Users, sequential', httpSequential, rawSequential],
+      [`POST /Users, ${CONCURRENCY} concurrent`, httpConcurrent, rawConcurrent],
+    ] as const) {
+      const ratio = http / sql;
+      console.log(
+        `| ${label} | ${http.toFixed(0)}/s | ${sql.toFixed(0)}/s | ${ratio.toFixed(2)}× | ≥ 500/s: ${ok(http >= 500)}; ≥ 0.25×: ${ok(ratio >= 0.25)} |`,
+      );
+    }
+    console.log('');
+    console.log(`| lookup on ${USERS.toLocaleString('en')} users | p50 | p99 | target |`);
+    console.log('|---|---|---|---|');
+    for (const [label, xs] of [
+      ['userName eq (any case)', byUserName],
+      ['externalId eq', byExternalId],
+    ] as const) {
+      const p99 = pct(xs, 0.99);
+      console.log(
+        `| ${label} | ${pct(xs, 0.5).toFixed(1)} ms | ${p99.toFixed(1)} ms | p99 < 20 ms: ${ok(p99 < 20)} |`,
+      );
+    }
+    console.log('');
+    console.log(
+      `PATCH adding ${GROUP_MEMBERS} members to a group: median ${pct(patchMs, 0.5).toFixed(0)} ms, max ${Math.max(...patchMs).toFixed(0)} ms over ${GROUP_RUNS} groups`,
+    );
+  } finally {
+    await client.end();
+    await app.close();
+    await embedded?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
