@@ -16,6 +16,8 @@ import { MailModule } from './mail/mail.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { AuthzModule } from './authz/authz.module.js';
 import { OrganizationsController } from './tenants/organizations.controller.js';
+import { PolicyModule } from './authz/policy.module.js';
+import { RolesModule } from './roles/roles.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,6 +28,8 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.dbPoolSize, migrate: true }),
         AuditModule,
+        PolicyModule,
+        RolesModule,
         MembersModule,
         MailModule,
         InvitationsModule,

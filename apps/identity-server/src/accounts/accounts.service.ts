@@ -244,7 +244,6 @@ export class AccountsService {
         after: { otherSessionsRevoked: revoked },
       });
     });
-    this.sessions.forget({ kind: 'account', id: accountId });
   }
 
   private async failed(
