@@ -18,6 +18,7 @@ import { AuthzModule } from './authz/authz.module.js';
 import { OrganizationsController } from './tenants/organizations.controller.js';
 import { PolicyModule } from './authz/policy.module.js';
 import { RolesModule } from './roles/roles.module.js';
+import { TeamsModule } from './teams/teams.module.js';
 
 @Module({})
 export class AppModule {
@@ -30,6 +31,7 @@ export class AppModule {
         AuditModule,
         PolicyModule,
         RolesModule,
+        TeamsModule,
         MembersModule,
         MailModule,
         InvitationsModule,

@@ -78,7 +78,7 @@ export class AuthGuard implements CanActivate {
       targets,
     );
     if (permission) {
-      this.authorize(principal, request.policy, permission);
+      request.teamLeadOnly = !this.authorize(principal, request.policy, permission);
       return true;
     }
     if (this.reflector.getAllAndOverride<boolean>(SIGNED_IN, targets)) {
@@ -246,16 +246,25 @@ export class AuthGuard implements CanActivate {
     request.tenantId = tenantId;
   }
 
-  /** The route's permission, decided by the caller's role, custom role and team grants. */
+  /**
+   * The route's permission, decided by the caller's role, custom role and team grants. Returns
+   * false when only a team lead's standing may still allow it (the service decides that).
+   */
   private authorize(
     principal: Principal,
     policy: Policy | undefined,
-    { action, subject }: RequiredPermission,
-  ): void {
-    if (principal.kind === 'operator') return;
+    { action, subject, orTeamLead }: RequiredPermission,
+  ): boolean {
+    if (principal.kind === 'operator') return true;
     if (!policy) throw new DomainException(ErrorCode.PermissionDenied);
     const decision = decide(policy, action, subject);
-    if (decision.allowed) return;
+    if (decision.allowed) return true;
+    if (
+      orTeamLead &&
+      policy.snapshot.kind === 'member' &&
+      decision.reason.code !== 'denied_by_rule'
+    )
+      return false;
     if (decision.reason.code === 'denied_by_rule') {
       throw new DomainException(
         ErrorCode.PermissionDenied,

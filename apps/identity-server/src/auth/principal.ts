@@ -45,6 +45,8 @@ declare module 'fastify' {
     membership?: { id: string; role: string };
     /** The caller's compiled policy in that tenant (members and tenant keys). */
     policy?: Policy;
+    /** Let through only as a possible team lead: the service checks the lead before acting. */
+    teamLeadOnly?: boolean;
   }
 }
 
