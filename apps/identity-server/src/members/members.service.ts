@@ -178,7 +178,8 @@ export class MembersService {
         { status: 'removed', updatedAt: new Date() },
       );
       // A removed member leaves every team (the audit event records which).
-      const left: { team_id: string }[] = await em.query(
+      // UPDATE and DELETE answer [rows, count] through TypeORM.
+      const [left] = await em.query<[{ team_id: string }[], number]>(
         'DELETE FROM team_members WHERE tenant_id = $1 AND membership_id = $2 RETURNING team_id',
         [tenantId, id],
       );

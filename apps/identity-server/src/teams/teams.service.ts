@@ -317,12 +317,13 @@ export class TeamsService {
     await this.dataSource.transaction(async (em) => {
       await this.lockTeam(em, tenantId, teamId);
       await this.assertMayEditMembers(em, tenantId, teamId, editor);
-      const removed: { lead: boolean }[] = isUuid(memberId)
-        ? await em.query(
+      // DELETE answers [rows, count] through TypeORM.
+      const [removed] = isUuid(memberId)
+        ? await em.query<[{ lead: boolean }[], number]>(
             'DELETE FROM team_members WHERE tenant_id = $1 AND team_id = $2 AND membership_id = $3 RETURNING lead',
             [tenantId, teamId, memberId],
           )
-        : [];
+        : [[]];
       const row = removed[0];
       if (!row) throw new DomainException(ErrorCode.TeamMemberNotFound);
       await this.record(em, tenantId, 'team.member_removed', teamId, editor.principal, meta, {
