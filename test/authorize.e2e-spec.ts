@@ -80,6 +80,66 @@ describe('policy decisions (authorize API)', () => {
     });
   });
 
+  it('decides IPv6 ranges and a night window in New York across the end of daylight saving', async () => {
+    const rule = (body: Record<string, unknown>) =>
+      t.request('POST', `/api/v1/tenants/${tenantId}/access-rules`, {
+        body: { appliesTo: { roles: ['member'] }, ...body },
+      });
+    expect(
+      (
+        await rule({
+          name: 'office v6',
+          effect: 'allow',
+          ip: { cidrs: ['2001:db8::/32', '192.0.2.0/24'] },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await rule({ name: 'lab v6', effect: 'deny', ip: { cidrs: ['2001:db8:bad::/48'] } })).status,
+    ).toBe(201);
+    // Saturday 22:00 to Sunday 06:00 in New York; on Sunday 2026-11-01 at 02:00 EDT clocks go back to 01:00 EST
+    expect(
+      (
+        await rule({
+          name: 'night shift',
+          effect: 'deny',
+          time: { timezone: 'America/New_York', days: ['sat'], start: '22:00', end: '06:00' },
+        })
+      ).status,
+    ).toBe(201);
+    const check = (ip: string, time: string) =>
+      authorize({
+        memberId: ids.member,
+        action: 'read',
+        subject: { type: 'Team' },
+        context: { ip, time },
+      });
+    const weekday = '2026-11-04T15:00:00Z';
+    expect((await check('2001:db8:1::5', weekday)).body).toMatchObject({
+      allowed: true,
+      reason: { accessRule: { name: 'office v6' } },
+    });
+    expect((await check('2001:DB8:0:0::1', weekday)).body.allowed).toBe(true);
+    expect((await check('::ffff:192.0.2.9', weekday)).body.allowed).toBe(true);
+    expect((await check('2001:db8:bad::1', weekday)).body).toMatchObject({
+      allowed: false,
+      reason: { code: 'denied_by_access_rule', accessRule: { name: 'lab v6' } },
+    });
+    expect((await check('2001:db9::1', weekday)).body.reason.code).toBe('outside_allowed_access');
+    const at = async (time: string) => (await check('2001:db8::7', time)).body;
+    expect((await at('2026-11-01T01:59:00Z')).allowed).toBe(true); // Sat 21:59 EDT
+    expect(await at('2026-11-01T02:00:00Z')).toMatchObject({
+      allowed: false,
+      reason: { accessRule: { name: 'night shift' } },
+    }); // Sat 22:00 EDT
+    expect((await at('2026-11-01T06:30:00Z')).allowed).toBe(false); // 01:30 EDT, the first time
+    expect((await at('2026-11-01T10:30:00Z')).allowed).toBe(false); // Sun 05:30 EST, after the change
+    expect((await at('2026-11-01T11:00:00Z')).allowed).toBe(true); // Sun 06:00 EST: the window ends
+    for (const r of (await t.request('GET', `/api/v1/tenants/${tenantId}/access-rules`)).body.data)
+      if (r.appliesTo.roles?.includes('member'))
+        await t.request('DELETE', `/api/v1/tenants/${tenantId}/access-rules/${r.id}`);
+  });
+
   it('answers a batch in order and refuses more than 100 checks', async () => {
     const res = await t.request('POST', `/api/v1/tenants/${tenantId}/authorize/batch`, {
       body: {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/app.js';
 import { createKey, expectProblem } from './support/fixtures.js';
-import { signup, type SignedUp } from './support/users.js';
+import { createOrg, join, type Org } from './support/orgs.js';
 
 /**
  * Members: listing, role and status changes, removal, and the guardrails under parallel requests.
@@ -16,39 +16,13 @@ describe('members', () => {
     await t.close();
   });
 
-  interface Org {
-    tenantId: string;
-    founder: SignedUp & { memberId: string };
-  }
+  const org = () => createOrg(t);
 
-  async function org(): Promise<Org> {
-    const founder = await signup(t);
-    const res = await t.request('POST', '/api/v1/organizations', {
-      token: founder.accessToken,
-      body: { name: `Org ${randomUUID()}` },
-    });
-    const [m] = await t.sql('SELECT id FROM memberships WHERE tenant_id = $1', [res.body.id]);
-    return { tenantId: res.body.id, founder: { ...founder, memberId: m.id } };
-  }
-
-  /** A colleague joins the way people do: invited by the founder, signed up, accepted. */
   async function addMember(o: Org, role: string, status = 'active') {
-    const person = await signup(t);
-    const username = `user-${randomUUID().slice(0, 8)}`;
-    const invitation = await t.request('POST', `/api/v1/tenants/${o.tenantId}/invitations`, {
-      token: o.founder.accessToken,
-      body: { email: person.email, username, role },
-    });
-    const token = (invitation.body.inviteUrl as string).split('/invite/')[1];
-    const accepted = await t.request('POST', `/api/v1/invitations/${token}/accept`, {
-      token: person.accessToken,
-    });
-    if (accepted.status !== 200)
-      throw new Error(`could not join: ${accepted.status} ${accepted.text}`);
-    const memberId = accepted.body.memberId as string;
+    const person = await join(t, o, role);
     if (status === 'suspended')
-      await patch(o, o.founder.accessToken, memberId, { status: 'suspended' });
-    return { ...person, memberId };
+      await patch(o, o.founder.accessToken, person.memberId, { status: 'suspended' });
+    return person;
   }
 
   const members = (o: Org, token: string, query = '') =>

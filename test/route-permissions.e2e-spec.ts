@@ -56,7 +56,7 @@ describe('route permission declarations', () => {
             : read<boolean>(OPERATOR_ONLY)
               ? 'operator only'
               : permission
-                ? `${permission.action} ${permission.subject}`
+                ? `${permission.action} ${permission.subject}${permission.orTeamLead ? ' (or team lead)' : ''}`
                 : read<boolean>(SIGNED_IN)
                   ? 'signed-in person'
                   : read<boolean>(AUTHENTICATED)

@@ -16,6 +16,9 @@ import { MailModule } from './mail/mail.module.js';
 import { InvitationsModule } from './invitations/invitations.module.js';
 import { AuthzModule } from './authz/authz.module.js';
 import { OrganizationsController } from './tenants/organizations.controller.js';
+import { PolicyModule } from './authz/policy.module.js';
+import { RolesModule } from './roles/roles.module.js';
+import { TeamsModule } from './teams/teams.module.js';
 import { ScimModule } from './scim/scim.module.js';
 
 @Module({})
@@ -27,6 +30,9 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.dbPoolSize, migrate: true }),
         AuditModule,
+        PolicyModule,
+        RolesModule,
+        TeamsModule,
         MembersModule,
         MailModule,
         InvitationsModule,

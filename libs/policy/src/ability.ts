@@ -1,12 +1,40 @@
-import { createMongoAbility, type MongoAbility, type RawRuleOf, type Subject } from '@casl/ability';
+import {
+  createMongoAbility,
+  mongoQueryMatcher,
+  type MongoAbility,
+  type MongoQuery,
+  type RawRuleOf,
+  type Subject,
+} from '@casl/ability';
 import { BUILT_IN_ROLES, BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from './roles.js';
 import type { Decision, PermissionRule } from './types.js';
 
 /** Actions and subject types are free-form names; subjects may be instances with attributes. */
 export type AppAbility = MongoAbility<[string, Subject]>;
 
+/**
+ * Conditions that cannot be evaluated on a subject (`$elemMatch` over an array holding null, say)
+ * make CASL throw. A decision must not: such a condition does not match when it would allow, and
+ * matches when it would forbid, so an odd subject never opens anything.
+ */
 export function buildAbility(rules: PermissionRule[]): AppAbility {
-  return createMongoAbility<AppAbility>(rules as RawRuleOf<AppAbility>[]);
+  const forbidding = new WeakSet<object>();
+  for (const rule of rules) if (rule.inverted && rule.conditions) forbidding.add(rule.conditions);
+  return createMongoAbility<AppAbility>(rules as RawRuleOf<AppAbility>[], {
+    conditionsMatcher: (conditions: MongoQuery) => {
+      const match = mongoQueryMatcher(conditions);
+      const onError = forbidding.has(conditions);
+      const safe = (object: Record<string, unknown>) => {
+        try {
+          return match(object);
+        } catch {
+          return onError;
+        }
+      };
+      // CASL reads these to decide whether a forbidding rule covers a whole subject type.
+      return Object.assign(safe, { ast: match.ast });
+    },
+  });
 }
 
 const roleAbilities = new Map<BuiltInRoleKey, AppAbility>(

@@ -1,4 +1,4 @@
-import { ipInCidr, parseCidr } from './ip.js';
+import { parseCidr, parseIp, parsedIpInCidr, type Cidr } from './ip.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -46,59 +46,90 @@ export interface AccessDecision {
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+/** Rules prepared for evaluation: ranges parsed and target lists as sets, once per rule set. */
+export interface CompiledAccessRules {
+  rules: CompiledAccessRule[];
+}
+
+interface CompiledAccessRule {
+  rule: { id: string; name: string };
+  effect: 'allow' | 'deny';
+  everyone: boolean;
+  roles: Set<string>;
+  teamIds: Set<string>;
+  memberIds: Set<string>;
+  apiKeyIds: Set<string>;
+  cidrs: Cidr[] | null;
+  time: TimeWindow | null;
+}
+
+export function compileAccessRules(rules: AccessRule[]): CompiledAccessRules {
+  return {
+    rules: rules.map((rule) => {
+      const { roles = [], teamIds = [], memberIds = [], apiKeyIds = [] } = rule.appliesTo;
+      return {
+        rule: { id: rule.id, name: rule.name },
+        effect: rule.effect,
+        everyone: roles.length + teamIds.length + memberIds.length + apiKeyIds.length === 0,
+        roles: new Set(roles),
+        teamIds: new Set(teamIds),
+        memberIds: new Set(memberIds),
+        apiKeyIds: new Set(apiKeyIds),
+        cidrs: rule.ip ? rule.ip.cidrs.map(parseCidr).filter((c): c is Cidr => c !== null) : null,
+        time: rule.time ?? null,
+      };
+    }),
+  };
+}
+
 /**
  * Deny wins over allow; when any allow rule applies to the subject, a request outside every
  * applicable allow rule is denied. A rule matches when all of its conditions (IP, time) hold.
  */
 export function evaluateAccessRules(
-  rules: AccessRule[],
+  rules: AccessRule[] | CompiledAccessRules,
   subject: AccessSubject,
   context: AccessContext,
 ): AccessDecision {
-  const applicable = rules.filter((rule) => appliesTo(rule, subject));
-  const deny = applicable.find((rule) => rule.effect === 'deny' && matches(rule, context));
-  if (deny)
-    return {
-      allowed: false,
-      code: 'denied_by_access_rule',
-      rule: { id: deny.id, name: deny.name },
-    };
-  const allows = applicable.filter((rule) => rule.effect === 'allow');
-  if (allows.length === 0) return { allowed: true, code: 'no_access_rules' };
-  const allow = allows.find((rule) => matches(rule, context));
-  if (allow)
-    return {
-      allowed: true,
-      code: 'allowed_by_access_rule',
-      rule: { id: allow.id, name: allow.name },
-    };
+  const compiled = Array.isArray(rules) ? compileAccessRules(rules) : rules;
+  if (compiled.rules.length === 0) return { allowed: true, code: 'no_access_rules' };
+  const ip = context.ip ? parseIp(context.ip) : null;
+  let allows = 0;
+  let allowed: CompiledAccessRule | null = null;
+  for (const rule of compiled.rules) {
+    if (!appliesTo(rule, subject)) continue;
+    if (rule.effect === 'deny') {
+      if (matches(rule, ip, context.time))
+        return { allowed: false, code: 'denied_by_access_rule', rule: rule.rule };
+    } else {
+      allows++;
+      if (!allowed && matches(rule, ip, context.time)) allowed = rule;
+    }
+  }
+  if (allows === 0) return { allowed: true, code: 'no_access_rules' };
+  if (allowed) return { allowed: true, code: 'allowed_by_access_rule', rule: allowed.rule };
   return { allowed: false, code: 'outside_allowed_access' };
 }
 
-function appliesTo(rule: AccessRule, subject: AccessSubject): boolean {
-  const { roles = [], teamIds = [], memberIds = [], apiKeyIds = [] } = rule.appliesTo;
-  if (roles.length + teamIds.length + memberIds.length + apiKeyIds.length === 0) return true;
+function appliesTo(rule: CompiledAccessRule, subject: AccessSubject): boolean {
+  if (rule.everyone) return true;
   return (
-    (subject.role !== undefined && roles.includes(subject.role)) ||
-    (subject.memberId !== undefined && memberIds.includes(subject.memberId)) ||
-    (subject.apiKeyId !== undefined && apiKeyIds.includes(subject.apiKeyId)) ||
-    (subject.teamIds ?? []).some((team) => teamIds.includes(team))
+    (subject.role !== undefined && rule.roles.has(subject.role)) ||
+    (subject.memberId !== undefined && rule.memberIds.has(subject.memberId)) ||
+    (subject.apiKeyId !== undefined && rule.apiKeyIds.has(subject.apiKeyId)) ||
+    (rule.teamIds.size > 0 && (subject.teamIds ?? []).some((team) => rule.teamIds.has(team)))
   );
 }
 
-function matches(rule: AccessRule, context: AccessContext): boolean {
-  if (rule.ip) {
-    if (!context.ip) return false;
-    const ip = context.ip;
-    if (
-      !rule.ip.cidrs.some((text) => {
-        const cidr = parseCidr(text);
-        return cidr !== null && ipInCidr(ip, cidr);
-      })
-    )
-      return false;
+function matches(
+  rule: CompiledAccessRule,
+  ip: { version: 4 | 6; bytes: Uint8Array } | null,
+  time: Date,
+): boolean {
+  if (rule.cidrs) {
+    if (!ip || !rule.cidrs.some((cidr) => parsedIpInCidr(ip, cidr))) return false;
   }
-  return !rule.time || inTimeWindow(rule.time, context.time);
+  return !rule.time || inTimeWindow(rule.time, time);
 }
 
 /**
@@ -120,22 +151,49 @@ export function inTimeWindow(window: TimeWindow, at: Date): boolean {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The last UTC offset looked up per zone, for the quarter hour it holds in. */
+const offsets = new Map<string, { quarter: number; offsetMs: number }>();
+const QUARTER_MS = 15 * 60_000;
 
+/**
+ * The weekday and minute of the day on a zone's wall clock. Real offset changes fall on a
+ * quarter hour of UTC, so one Intl lookup per zone and quarter hour serves every instant in it.
+ */
 function wallClock(at: Date, timezone: string): { day: Weekday; minutes: number } {
+  const ms = at.getTime();
+  const quarter = Math.floor(ms / QUARTER_MS);
+  let cached = offsets.get(timezone);
+  if (cached?.quarter !== quarter) {
+    cached = { quarter, offsetMs: offsetAt(quarter * QUARTER_MS, timezone) };
+    if (offsets.size > 1000) offsets.clear();
+    offsets.set(timezone, cached);
+  }
+  const local = new Date(ms + cached.offsetMs);
+  return {
+    day: WEEKDAYS[(local.getUTCDay() + 6) % 7] as Weekday,
+    minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),
+  };
+}
+
+/** The zone's offset from UTC at an instant, in milliseconds (whole minutes). */
+function offsetAt(ms: number, timezone: string): number {
   let format = formatters.get(timezone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
       timeZone: timezone,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
       hourCycle: 'h23',
     });
     formatters.set(timezone, format);
   }
-  const parts = Object.fromEntries(format.formatToParts(at).map((p) => [p.type, p.value]));
-  const day = String(parts.weekday).toLowerCase().slice(0, 3) as Weekday;
-  return { day, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  const p: Record<string, number> = {};
+  for (const part of format.formatToParts(new Date(ms))) p[part.type] = Number(part.value);
+  const local = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0);
+  return Math.round((local - Math.floor(ms / 60_000) * 60_000) / 60_000) * 60_000;
 }
 
 function minutes(hhmm: string): number {

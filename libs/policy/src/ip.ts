@@ -60,7 +60,12 @@ export function parseCidr(text: string): Cidr | null {
 
 export function ipInCidr(address: string, cidr: Cidr): boolean {
   const ip = parseIp(address);
-  if (!ip || ip.version !== cidr.version) return false;
+  return ip !== null && parsedIpInCidr(ip, cidr);
+}
+
+/** For callers that test one address against many ranges: parse it once with parseIp. */
+export function parsedIpInCidr(ip: { version: 4 | 6; bytes: Uint8Array }, cidr: Cidr): boolean {
+  if (ip.version !== cidr.version) return false;
   let remaining = cidr.prefix;
   for (let i = 0; remaining > 0; i++, remaining -= 8) {
     const mask = remaining >= 8 ? 0xff : (0xff << (8 - remaining)) & 0xff;

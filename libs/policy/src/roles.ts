@@ -75,8 +75,11 @@ export function isBuiltInRole(key: string): key is BuiltInRoleKey {
   return (BUILT_IN_ROLE_KEYS as readonly string[]).includes(key);
 }
 
-/** Roles that a non-admin holder of `granter` may hand to a key or invitation: its own, or ones that cannot manage anything. */
-export function canGrantRole(granter: BuiltInRoleKey, role: BuiltInRoleKey): boolean {
+/**
+ * Roles that a holder of `granter` may hand to a key or invitation: an Administrator any role
+ * (custom ones included); anyone else their own, or a built-in role that cannot manage anything.
+ */
+export function canGrantRole(granter: string, role: string): boolean {
   if (granter === 'admin' || granter === role) return true;
   return role === 'viewer' || role === 'member' || role === 'guest';
 }

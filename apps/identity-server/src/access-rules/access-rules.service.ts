@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  compileAccessRules,
   evaluateAccessRules,
   validateAccessRule,
+  type CompiledAccessRules,
   type AccessContext,
   type AccessDecision,
   type AccessRule,
@@ -39,7 +41,7 @@ const CACHE_TTL_MS = 60_000;
  */
 @Injectable()
 export class AccessRulesService {
-  private readonly cache = new Map<string, { rules: AccessRule[]; at: number }>();
+  private readonly cache = new Map<string, { rules: CompiledAccessRules; at: number }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -58,7 +60,7 @@ export class AccessRulesService {
     subject: AccessSubject,
     context: AccessContext,
   ): Promise<AccessDecision> {
-    return evaluateAccessRules(await this.rulesFor(tenantId), subject, context);
+    return evaluateAccessRules(await this.compiled(tenantId), subject, context);
   }
 
   async list(
@@ -197,16 +199,17 @@ export class AccessRulesService {
       await this.invalidation.announce(em, { kind: 'access_rules', id: tenantId });
       return result.view;
     });
-    // Other instances drop the rules when the NOTIFY arrives; this one at once.
-    this.cache.delete(tenantId);
     return view;
   }
 
-  private async rulesFor(tenantId: string): Promise<AccessRule[]> {
+  /** The tenant's rules, prepared for evaluation and cached until a change is announced. */
+  async compiled(tenantId: string): Promise<CompiledAccessRules> {
     const cached = this.cache.get(tenantId);
     if (cached && Date.now() - cached.at < CACHE_TTL_MS) return cached.rules;
-    const rules = (await this.dataSource.getRepository(AccessRuleEntity).findBy({ tenantId })).map(
-      ruleFromEntity,
+    const rules = compileAccessRules(
+      (await this.dataSource.getRepository(AccessRuleEntity).findBy({ tenantId })).map(
+        ruleFromEntity,
+      ),
     );
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(tenantId, { rules, at: Date.now() });

@@ -263,7 +263,6 @@ export class AccountsService {
         after: { otherSessionsRevoked: revoked },
       });
     });
-    this.sessions.forget({ kind: 'account', id: accountId });
   }
 
   private async failed(

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
-import { canGrantRole, isBuiltInRole, type BuiltInRoleKey } from '#policy';
+import { canGrantRole } from '#policy';
 import { isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
@@ -9,6 +9,7 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { lockTenant } from '../tenants/tenants.service.js';
+import { assertRoleExists } from '../roles/roles.service.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/api-key.dto.js';
 
@@ -27,7 +28,7 @@ export interface ApiKeyView {
 export interface AuthenticatedKey {
   id: string;
   tenantId: string;
-  role: BuiltInRoleKey;
+  role: string;
   name: string;
 }
 
@@ -75,6 +76,7 @@ export class ApiKeysService {
     };
     await this.dataSource.transaction(async (em) => {
       await lockTenant(em, tenantId);
+      await assertRoleExists(em, tenantId, role);
       await em.insert(ApiKeyEntity, row);
       await this.audit.record(em, {
         tenantId,
@@ -148,7 +150,6 @@ export class ApiKeysService {
     for (const key of candidates) {
       if (!secretMatches(credential, key.keyHash)) continue;
       if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
-      if (!isBuiltInRole(key.role)) return null;
       this.lastUsed.record(
         key.id,
         (at) =>

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { decideForRole, isBuiltInRole, rolesAllowed } from '#policy';
+import { decide, rolesAllowed, type Policy } from '#policy';
 import { isUuid, parseSecret } from '#database';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import {
@@ -28,6 +28,7 @@ import { accessOf } from '../access-rules/access-subject.js';
 import { AuditService } from '../audit/audit.service.js';
 import { requestMeta } from '../common/decorators.js';
 import { DataSource } from 'typeorm';
+import { PolicyService } from '../authz/policy.service.js';
 
 /** Three base64url segments starting with a JSON header: an access token, not a key. */
 const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
@@ -54,6 +55,7 @@ export class AuthGuard implements CanActivate {
     private readonly accessRules: AccessRulesService,
     private readonly audit: AuditService,
     private readonly dataSource: DataSource,
+    private readonly policies: PolicyService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -76,7 +78,7 @@ export class AuthGuard implements CanActivate {
       targets,
     );
     if (permission) {
-      this.authorize(principal, request.membership, permission);
+      request.teamLeadOnly = !this.authorize(principal, request.policy, permission);
       return true;
     }
     if (this.reflector.getAllAndOverride<boolean>(SIGNED_IN, targets)) {
@@ -227,34 +229,54 @@ export class AuthGuard implements CanActivate {
     if (tenantId === undefined) return;
     if (!isUuid(tenantId)) throw new DomainException(ErrorCode.TenantNotFound);
     if (principal.kind === 'user') {
-      request.membership = await this.checkMembership(tenantId, principal);
+      const membership = await this.checkMembership(tenantId, principal);
+      const member = await this.policies.forMember(tenantId, membership.id);
+      if (!member) throw new DomainException(ErrorCode.TenantNotFound);
+      request.membership = membership;
+      request.policy = member.policy;
       request.tenantId = tenantId;
       return;
     }
     if (principal.kind === 'api_key') {
       if (principal.tenantId !== tenantId) throw new DomainException(ErrorCode.TenantNotFound);
+      request.policy = await this.policies.forApiKey(tenantId, principal.id, principal.role);
     } else if (!(await this.tenants.exists(tenantId))) {
       throw new DomainException(ErrorCode.TenantNotFound);
     }
     request.tenantId = tenantId;
   }
 
+  /**
+   * The route's permission, decided by the caller's role, custom role and team grants. Returns
+   * false when only a team lead's standing may still allow it (the service decides that).
+   */
   private authorize(
     principal: Principal,
-    membership: { role: string } | undefined,
-    { action, subject }: RequiredPermission,
-  ): void {
-    if (principal.kind === 'operator') return;
-    const role = principal.kind === 'user' ? membership?.role : principal.role;
-    if (!role || !isBuiltInRole(role)) throw new DomainException(ErrorCode.PermissionDenied);
-    const decision = decideForRole(role, action, subject);
-    if (decision.allowed) return;
+    policy: Policy | undefined,
+    { action, subject, orTeamLead }: RequiredPermission,
+  ): boolean {
+    if (principal.kind === 'operator') return true;
+    if (!policy) throw new DomainException(ErrorCode.PermissionDenied);
+    const decision = decide(policy, action, subject);
+    if (decision.allowed) return true;
+    if (
+      orTeamLead &&
+      policy.snapshot.kind === 'member' &&
+      decision.reason.code !== 'denied_by_rule'
+    )
+      return false;
+    if (decision.reason.code === 'denied_by_rule') {
+      throw new DomainException(
+        ErrorCode.PermissionDenied,
+        decision.reason.rule?.reason ?? `A rule forbids you to ${action} ${subject}`,
+      );
+    }
     const holders = rolesAllowed(action, subject);
     if (holders.length === 1 && holders[0] === 'admin')
       throw new DomainException(ErrorCode.AdminRequired);
     throw new DomainException(
       ErrorCode.PermissionDenied,
-      `Your role (${role}) may not ${action} ${subject}`,
+      `Your role (${policy.snapshot.role}) may not ${action} ${subject}`,
     );
   }
 }

@@ -1,10 +1,10 @@
-import type { BuiltInRoleKey } from '#policy';
+import type { Policy } from '#policy';
 import { DomainException, ErrorCode } from '../common/errors.js';
 
 /** Who is calling. Resolved once per request by the AuthGuard. */
 export type Principal =
   | { kind: 'operator'; id: 'platform' }
-  | { kind: 'api_key'; id: string; tenantId: string; role: BuiltInRoleKey; name: string }
+  | { kind: 'api_key'; id: string; tenantId: string; role: string; name: string }
   | {
       kind: 'user';
       /** The account. */
@@ -43,6 +43,10 @@ declare module 'fastify' {
     tenantId?: string;
     /** A signed-in person's membership of that tenant. */
     membership?: { id: string; role: string };
+    /** The caller's compiled policy in that tenant (members and tenant keys). */
+    policy?: Policy;
+    /** Let through only as a possible team lead: the service checks the lead before acting. */
+    teamLeadOnly?: boolean;
   }
 }
 

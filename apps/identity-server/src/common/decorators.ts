@@ -17,18 +17,30 @@ export const SIGNED_IN = 'auth:signed-in';
 export interface RequiredPermission {
   action: string;
   subject: string;
+  /**
+   * Also let through a member whose role lacks the permission when they lead a team: the
+   * handler's service must then check that they lead the team named in the route (or one above
+   * it) inside its transaction (request.teamLeadOnly says so).
+   */
+  orTeamLead?: boolean;
 }
 
 /** The route needs no credential. Every other route is authenticated by the global guard. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** The route's one permission, checked by the global guard against the caller's role. */
-export const Permission = (action: string, subject: string) =>
+/** The route's one permission, checked by the global guard against the caller's policy. */
+export const Permission = (
+  action: string,
+  subject: string,
+  options: { orTeamLead?: boolean } = {},
+) =>
   applyDecorators(
-    SetMetadata(PERMISSION, { action, subject } satisfies RequiredPermission),
+    SetMetadata(PERMISSION, { action, subject, ...options } satisfies RequiredPermission),
     ApiBearerAuth(),
     ApiUnauthorizedResponse({ description: 'Missing or invalid credential' }),
-    ApiForbiddenResponse({ description: `Requires ${action} on ${subject}` }),
+    ApiForbiddenResponse({
+      description: `Requires ${action} on ${subject}${options.orTeamLead ? ', or leading the team' : ''}`,
+    }),
   );
 
 /** Only the platform operator key may call the route. */

@@ -1,6 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
-import { DataSource, type EntityManager } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type EntitySubscriberInterface,
+  type TransactionCommitEvent,
+  type TransactionRollbackEvent,
+} from 'typeorm';
 
 export const INVALIDATION_CHANNEL = 'identity_invalidation';
 
@@ -37,13 +43,39 @@ export class InvalidationService implements OnApplicationBootstrap, OnApplicatio
     this.listeners.add(listener);
   }
 
+  /**
+   * Announces a change inside the writing transaction. Other instances hear it through NOTIFY at
+   * commit; this instance applies it right after commit too, so the writer's very next request
+   * never meets its own stale cache, whatever the NOTIFY's delay.
+   */
   async announce(em: EntityManager, event: Invalidation): Promise<void> {
     await em.query('SELECT pg_notify($1, $2)', [INVALIDATION_CHANNEL, JSON.stringify(event)]);
+    const runner = em.queryRunner;
+    if (runner?.isTransactionActive) {
+      const data = runner.data as { invalidations?: Invalidation[] };
+      (data.invalidations ??= []).push(event);
+    } else {
+      this.emit(event);
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.dataSource.subscribers.push(this.afterCommit);
     await this.connect();
   }
+
+  private readonly afterCommit: EntitySubscriberInterface = {
+    afterTransactionCommit: (event: TransactionCommitEvent) => {
+      const data = event.queryRunner.data as { invalidations?: Invalidation[] };
+      const events = data.invalidations;
+      if (!events) return;
+      delete data.invalidations;
+      for (const e of events) this.emit(e);
+    },
+    afterTransactionRollback: (event: TransactionRollbackEvent) => {
+      delete (event.queryRunner.data as { invalidations?: Invalidation[] }).invalidations;
+    },
+  };
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { canGrantRole, isBuiltInRole, type BuiltInRoleKey } from '#policy';
+import { canGrantRole } from '#policy';
+import { assertRoleExists } from '../roles/roles.service.js';
 import { isUuid, issueSecret, newId, parseSecret, secretMatches, type CursorKey } from '#database';
 import { AccountEntity } from '../accounts/account.entity.js';
 import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
@@ -87,6 +88,7 @@ export class InvitationsService {
     }
     const result = await this.dataSource.transaction(async (em) => {
       const tenant = await lockTenant(em, tenantId);
+      await assertRoleExists(em, tenantId, dto.role);
       await assertNoConflict(em, tenantId, dto.email, dto.username, null);
       await assertSeatForInvitation(em, tenant);
       const token = issueSecret(INVITATION_TOKEN_KIND);
@@ -407,12 +409,11 @@ export class InvitationsService {
   }
 }
 
-function granterRole(inviter: Inviter): BuiltInRoleKey {
+function granterRole(inviter: Inviter): string {
   const { principal } = inviter;
   if (principal.kind === 'operator') return 'admin';
   if (principal.kind === 'api_key') return principal.role;
-  const role = inviter.membership?.role;
-  return role && isBuiltInRole(role) ? role : 'guest';
+  return inviter.membership?.role ?? 'guest';
 }
 
 async function inviterName(em: EntityManager, principal: Principal): Promise<string> {

@@ -6,6 +6,8 @@ import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js'
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { lockTenant } from '../tenants/tenants.service.js';
+import { PolicyService } from '../authz/policy.service.js';
+import { assertRoleExists } from '../roles/roles.service.js';
 import type { MemberQueryDto, UpdateMemberDto } from './dto/member.dto.js';
 import { MembershipEntity } from './membership.entity.js';
 
@@ -38,6 +40,7 @@ export class MembersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly policies: PolicyService,
   ) {}
 
   async list(
@@ -54,9 +57,23 @@ export class MembersService {
     if (isGuest(viewer)) qb.andWhere('m.id = :self', { self: viewer.membership?.id });
     if (query.status) qb.andWhere('m.status = :status', { status: query.status });
     else qb.andWhere(`m.status <> 'removed'`);
-    if (query.role) qb.andWhere('m.role = :role', { role: query.role });
-    // No team exists until the teams feature lands, so no member is in one.
-    if (query.teamId) qb.andWhere('FALSE');
+    if (query.role) {
+      await assertRoleExists(this.dataSource.manager, tenantId, query.role);
+      qb.andWhere('m.role = :role', { role: query.role });
+    }
+    if (query.teamId) {
+      // Members of the team or of any team below it.
+      qb.andWhere(
+        `m.id IN (SELECT tm.membership_id FROM team_members tm
+                   WHERE tm.tenant_id = :tenantId AND tm.team_id IN (
+                     WITH RECURSIVE down(id) AS (
+                       SELECT id FROM teams WHERE tenant_id = :tenantId AND id = :teamId
+                       UNION
+                       SELECT c.id FROM teams c JOIN down ON c.tenant_id = :tenantId AND c.parent_id = down.id)
+                     SELECT id FROM down))`,
+        { teamId: query.teamId },
+      );
+    }
     if (query.q) {
       const prefix = `${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       qb.andWhere(
@@ -65,7 +82,16 @@ export class MembersService {
       );
     }
     const rows = await keyset(qb, 'm', 'created_at', after, limit).getMany();
-    return pageOf(rows, limit, (m) => m.createdAt, toView);
+    const teams = await this.teamsOf(
+      tenantId,
+      rows.slice(0, limit).map((m) => m.id),
+    );
+    return pageOf(
+      rows,
+      limit,
+      (m) => m.createdAt,
+      (m) => toView(m, teams.get(m.id)),
+    );
   }
 
   async get(tenantId: string, id: string, viewer: Viewer): Promise<MemberView> {
@@ -76,7 +102,18 @@ export class MembersService {
       .getRepository(MembershipEntity)
       .findOneBy({ tenantId, id });
     if (!member) throw new DomainException(ErrorCode.MemberNotFound);
-    return toView(member);
+    return toView(member, (await this.teamsOf(tenantId, [id])).get(id));
+  }
+
+  /** The teams each member is directly in, read in one query for a page of members. */
+  private async teamsOf(tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
+    if (ids.length === 0) return new Map();
+    const rows: { membership_id: string; teams: string[] }[] = await this.dataSource.query(
+      `SELECT membership_id, array_agg(team_id ORDER BY team_id) AS teams FROM team_members
+        WHERE tenant_id = $1 AND membership_id = ANY($2::uuid[]) GROUP BY membership_id`,
+      [tenantId, ids],
+    );
+    return new Map(rows.map((r) => [r.membership_id, r.teams]));
   }
 
   async update(
@@ -94,7 +131,9 @@ export class MembersService {
         member.status === 'active' &&
         (next.role !== 'admin' || next.status !== 'active');
       if (losesAdmin) await assertAnotherAdmin(em, tenantId, id);
+      if (next.role !== member.role) await assertRoleExists(em, tenantId, next.role);
       await em.update(MembershipEntity, { tenantId, id }, { ...next, updatedAt: new Date() });
+      await this.policies.changed(em, tenantId);
       const record = (
         type: string,
         before: Record<string, unknown>,
@@ -138,6 +177,13 @@ export class MembersService {
         { tenantId, id },
         { status: 'removed', updatedAt: new Date() },
       );
+      // A removed member leaves every team (the audit event records which).
+      // UPDATE and DELETE answer [rows, count] through TypeORM.
+      const [left] = await em.query<[{ team_id: string }[], number]>(
+        'DELETE FROM team_members WHERE tenant_id = $1 AND membership_id = $2 RETURNING team_id',
+        [tenantId, id],
+      );
+      await this.policies.changed(em, tenantId);
       await this.audit.record(em, {
         tenantId,
         type: 'member.removed',
@@ -145,8 +191,8 @@ export class MembersService {
         target: { type: 'member', id },
         meta,
         changes: {
-          before: { status: member.status, role: member.role },
-          after: { status: 'removed' },
+          before: { status: member.status, role: member.role, teams: left.map((t) => t.team_id) },
+          after: { status: 'removed', teams: [] },
         },
       });
       return member;
@@ -160,13 +206,14 @@ export class MembersService {
     apply: (em: EntityManager, member: MembershipEntity) => Promise<MembershipEntity>,
   ): Promise<MemberView> {
     if (!isUuid(id)) throw new DomainException(ErrorCode.MemberNotFound);
-    return this.dataSource.transaction(async (em) => {
+    const changed = await this.dataSource.transaction(async (em) => {
       await lockTenant(em, tenantId);
       const member = await em.getRepository(MembershipEntity).findOneBy({ tenantId, id });
       if (!member) throw new DomainException(ErrorCode.MemberNotFound);
       if (member.status === 'removed') throw new DomainException(ErrorCode.MemberRemoved);
-      return toView(await apply(em, member));
+      return apply(em, member);
     });
+    return toView(changed, (await this.teamsOf(tenantId, [id])).get(id));
   }
 }
 
@@ -192,7 +239,7 @@ function isGuest(viewer: Viewer): boolean {
   return viewer.principal.kind === 'user' && viewer.membership?.role === 'guest';
 }
 
-function toView(m: MembershipEntity): MemberView {
+function toView(m: MembershipEntity, teams: string[] = []): MemberView {
   return {
     id: m.id,
     userId: m.accountId,
@@ -201,7 +248,7 @@ function toView(m: MembershipEntity): MemberView {
     displayName: m.displayName,
     role: m.role,
     status: m.status,
-    teams: [],
+    teams,
     lastActiveAt: m.lastActiveAt?.toISOString() ?? null,
     createdAt: m.createdAt.toISOString(),
   };

@@ -13,9 +13,9 @@ import {
 } from '#scim';
 import { isUuid, newId } from '#database';
 import { AuditService } from '../audit/audit.service.js';
+import { PolicyService } from '../authz/policy.service.js';
 import type { RequestMeta } from '../auth/principal.js';
 import { uniqueViolation } from '../common/db-errors.js';
-import { InvalidationService } from '../common/invalidation.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { GROUP_ATTRIBUTES } from './scim-attributes.js';
 import { SCIM_BASE_PATH } from './scim-errors.js';
@@ -70,7 +70,7 @@ export class ScimGroupsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly invalidation: InvalidationService,
+    private readonly policies: PolicyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -359,7 +359,7 @@ export class ScimGroupsService {
       meta,
       changes,
     });
-    await this.invalidation.announce(em, { kind: 'policy', id: caller.tenantId });
+    await this.policies.changed(em, caller.tenantId);
   }
 
   private async find(

@@ -13,11 +13,11 @@ import {
 } from '#scim';
 import { isUuid, newId } from '#database';
 import { AuditService } from '../audit/audit.service.js';
+import { PolicyService } from '../authz/policy.service.js';
 import type { RequestMeta } from '../auth/principal.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { InvalidationService } from '../common/invalidation.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { assertAnotherAdmin } from '../members/members.service.js';
 import { MembershipEntity } from '../members/membership.entity.js';
@@ -84,7 +84,7 @@ export class ScimUsersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly invalidation: InvalidationService,
+    private readonly policies: PolicyService,
     private readonly memberships: MembershipsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -343,8 +343,8 @@ export class ScimUsersService {
       meta,
       changes,
     });
-    // Cached permission snapshots of the tenant drop on every instance after commit.
-    await this.invalidation.announce(em, { kind: 'policy', id: caller.tenantId });
+    // Cached policies of the tenant drop on every instance when this commits.
+    await this.policies.changed(em, caller.tenantId);
   }
 
   /** SCIM creates and reactivations take a seat, as invitations do (active + pending < max). */

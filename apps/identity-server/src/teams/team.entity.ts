@@ -41,9 +41,9 @@ export class TeamEntity extends TenantScopedEntity {
   @Column({ name: 'parent_id', type: 'uuid', nullable: true })
   parentId!: string | null;
 
-  /** The identity provider's id for the group (SCIM externalId). */
+  /** The identity provider's id for the group (SCIM externalId); only SCIM sets it. */
   @Column({ name: 'external_id', type: 'varchar', length: 255, nullable: true })
-  externalId!: string | null;
+  externalId?: string | null;
 
   /** Rules granted to every member of this team and of its sub-teams. */
   @Column({ type: 'jsonb', default: () => "'[]'" })

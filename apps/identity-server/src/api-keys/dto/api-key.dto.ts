@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Absent, Trimmed } from '../../common/validation.js';
-import { BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from '#policy';
+import { BUILT_IN_ROLE_KEYS } from '#policy';
+import { RoleKey } from '../../roles/dto/role.dto.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ maxLength: 100, example: 'ci-deploy' })
@@ -11,10 +12,13 @@ export class CreateApiKeyDto {
   @MaxLength(100)
   name!: string;
 
-  @ApiPropertyOptional({ enum: BUILT_IN_ROLE_KEYS, default: 'viewer' })
+  @ApiPropertyOptional({
+    default: 'viewer',
+    description: `${BUILT_IN_ROLE_KEYS.join(', ')} or a custom role key`,
+  })
   @Absent()
-  @IsIn(BUILT_IN_ROLE_KEYS)
-  role?: BuiltInRoleKey;
+  @RoleKey()
+  role?: string;
 
   @ApiPropertyOptional({ description: 'RFC 3339 time after which the key stops working' })
   @Absent()

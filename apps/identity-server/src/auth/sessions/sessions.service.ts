@@ -65,9 +65,10 @@ export class SessionsService {
 
   /**
    * Drops cached session state. Other instances do it when the NOTIFY arrives; the instance that
-   * made the change does it right after its commit, so its own next request already sees it.
+   * made the change right after its commit (InvalidationService.announce), so its own next
+   * request already sees it.
    */
-  forget(event: Invalidation): void {
+  private forget(event: Invalidation): void {
     if (event.kind === 'all') this.cache.clear();
     else if (event.kind === 'session') this.cache.delete(event.id);
     else if (event.kind === 'account') {
@@ -141,10 +142,7 @@ export class SessionsService {
       return { error: null, accountId: session.accountId, sessionId: session.id, next } as const;
     });
     // The reuse revocation above is committed before the error is raised.
-    if (outcome.error) {
-      if (outcome.sessionId) this.forget({ kind: 'session', id: outcome.sessionId });
-      throw new DomainException(outcome.error);
-    }
+    if (outcome.error) throw new DomainException(outcome.error);
     return this.pair(outcome.accountId, outcome.sessionId, outcome.next);
   }
 
@@ -213,7 +211,6 @@ export class SessionsService {
       if (!session) throw new DomainException(ErrorCode.SessionNotFound);
       await this.revokeIn(em, session, reason, { type: 'account', id: accountId }, meta);
     });
-    this.forget({ kind: 'session', id: sessionId });
   }
 
   /** Revokes every live session of the account but one (after a password change). */

@@ -38,6 +38,13 @@ export class AuthorizeDto {
   @MaxLength(64)
   action!: string;
 
+  @ApiPropertyOptional({ description: 'One field of the subject, for rules that name fields' })
+  @Absent()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  field?: string;
+
   @ApiProperty({
     example: { type: 'Document', ownerId: '…' },
     description: '`type` and the attributes that rule conditions read',

@@ -8,7 +8,8 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
-import { BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from '#policy';
+import { BUILT_IN_ROLE_KEYS } from '#policy';
+import { RoleKey } from '../../roles/dto/role.dto.js';
 import { ListQueryDto } from '../../common/pagination.js';
 import { Absent, TrimmedLower } from '../../common/validation.js';
 import { INVITATION_PROVIDERS, type InvitationProvider } from '../invitation.entity.js';
@@ -34,9 +35,12 @@ export class CreateInvitationDto {
   })
   username!: string;
 
-  @ApiProperty({ enum: BUILT_IN_ROLE_KEYS })
-  @IsIn(BUILT_IN_ROLE_KEYS)
-  role!: BuiltInRoleKey;
+  @ApiProperty({
+    example: 'member',
+    description: `${BUILT_IN_ROLE_KEYS.join(', ')} or a custom role key`,
+  })
+  @RoleKey()
+  role!: string;
 
   @ApiPropertyOptional({ enum: INVITATION_PROVIDERS, default: 'any' })
   @Absent()

@@ -1,24 +1,26 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { BUILT_IN_ROLE_KEYS, type BuiltInRoleKey } from '#policy';
+import { BUILT_IN_ROLE_KEYS } from '#policy';
+import { RoleKey } from '../../roles/dto/role.dto.js';
 import { ListQueryDto } from '../../common/pagination.js';
 import { Absent } from '../../common/validation.js';
 import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../membership.entity.js';
 
 export class MemberQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ enum: BUILT_IN_ROLE_KEYS })
+  @ApiPropertyOptional({
+    example: 'manager',
+    description: `${BUILT_IN_ROLE_KEYS.join(', ')} or a custom role key`,
+  })
   @IsOptional()
-  @IsIn(BUILT_IN_ROLE_KEYS)
-  role?: BuiltInRoleKey;
+  @RoleKey()
+  role?: string;
 
   @ApiPropertyOptional({ enum: MEMBERSHIP_STATUSES, description: 'Default: active and suspended' })
   @IsOptional()
   @IsIn(MEMBERSHIP_STATUSES)
   status?: MembershipStatus;
 
-  @ApiPropertyOptional({
-    description: 'Members of this team (teams arrive with the teams feature)',
-  })
+  @ApiPropertyOptional({ description: 'Members of this team or of any of its sub-teams' })
   @IsOptional()
   @IsUUID()
   teamId?: string;
@@ -31,10 +33,13 @@ export class MemberQueryDto extends ListQueryDto {
 }
 
 export class UpdateMemberDto {
-  @ApiPropertyOptional({ enum: BUILT_IN_ROLE_KEYS })
+  @ApiPropertyOptional({
+    example: 'manager',
+    description: `${BUILT_IN_ROLE_KEYS.join(', ')} or a custom role key`,
+  })
   @Absent()
-  @IsIn(BUILT_IN_ROLE_KEYS)
-  role?: BuiltInRoleKey;
+  @RoleKey()
+  role?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'suspended'] })
   @Absent()

@@ -1,0 +1,162 @@
+import { OPERATOR_KEY, TEST_ENCRYPTION_KEYS } from './support/app.js';
+import { createTestDatabase } from './support/database.js';
+import { buildOnce, spawnServer, type ServerProcess } from './support/process.js';
+
+/**
+ * Two server processes on one database, as a deployment runs them: a change to a role, a
+ * membership or a team grant made through one decides the very next request through the other.
+ */
+describe('policy changes across server processes', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let a: ServerProcess;
+  let b: ServerProcess;
+
+  beforeAll(async () => {
+    await buildOnce();
+    db = await createTestDatabase();
+    const env = {
+      DATABASE_URL: db.url,
+      PLATFORM_API_KEY: OPERATOR_KEY,
+      ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+      LOG_LEVEL: 'warn',
+    };
+    a = await spawnServer(env);
+    await a.waitReady(60_000);
+    b = await spawnServer(env);
+    await b.waitReady(60_000);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await db?.drop();
+  });
+
+  async function call(
+    server: ServerProcess,
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+  ) {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  it('decides by a custom role changed on the other instance', async () => {
+    const tenant = (
+      await call(a, 'POST', '/api/v1/tenants', OPERATOR_KEY, { name: 'Two instances' })
+    ).body;
+    const t = `/api/v1/tenants/${tenant.id}`;
+    expect(
+      (
+        await call(a, 'POST', `${t}/roles`, OPERATOR_KEY, {
+          key: 'reader',
+          name: 'Reader',
+          permissions: [{ action: 'read', subject: 'Member' }],
+        })
+      ).status,
+    ).toBe(201);
+    const key = (
+      await call(a, 'POST', `${t}/api-keys`, OPERATOR_KEY, { name: 'reader', role: 'reader' })
+    ).body;
+    // B decides (and caches) with the role as it is
+    expect((await call(b, 'GET', `${t}/members`, key.key)).status).toBe(200);
+    expect((await call(b, 'GET', `${t}/teams`, key.key)).status).toBe(403);
+
+    expect(
+      (
+        await call(a, 'PATCH', `${t}/roles/reader`, OPERATOR_KEY, {
+          permissions: [{ action: 'read', subject: 'Team' }],
+        })
+      ).status,
+    ).toBe(200);
+    // the very next requests through B follow the new rules
+    expect((await call(b, 'GET', `${t}/members`, key.key)).status).toBe(403);
+    expect((await call(b, 'GET', `${t}/teams`, key.key)).status).toBe(200);
+  });
+
+  it('decides /authorize by a membership and a team grant changed on the other instance', async () => {
+    const tenant = (
+      await call(a, 'POST', '/api/v1/tenants', OPERATOR_KEY, { name: 'Authorize twice' })
+    ).body;
+    const t = `/api/v1/tenants/${tenant.id}`;
+    const signup = await fetch(`${a.url}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'pat@example.com',
+        password: 'correct horse battery staple',
+        displayName: 'Pat',
+      }),
+    });
+    const person = (await signup.json()) as { accessToken: string };
+    const invitation = (
+      await call(a, 'POST', `${t}/invitations`, OPERATOR_KEY, {
+        email: 'pat@example.com',
+        username: 'pat',
+        role: 'viewer',
+      })
+    ).body;
+    const token = String(invitation.inviteUrl).split('/invite/')[1];
+    const accepted = (
+      await call(a, 'POST', `/api/v1/invitations/${token}/accept`, person.accessToken)
+    ).body;
+    const admin = (
+      await call(a, 'POST', `${t}/api-keys`, OPERATOR_KEY, { name: 'svc', role: 'admin' })
+    ).body;
+    const decide = async (action: string, type: string) =>
+      (
+        await call(b, 'POST', `${t}/authorize`, admin.key, {
+          memberId: accepted.memberId,
+          action,
+          subject: { type },
+        })
+      ).body;
+
+    expect(await decide('read', 'Member')).toMatchObject({
+      allowed: true,
+      reason: { role: 'viewer' },
+    });
+    expect(
+      (await call(a, 'PATCH', `${t}/members/${accepted.memberId}`, OPERATOR_KEY, { role: 'guest' }))
+        .status,
+    ).toBe(200);
+    expect(await decide('read', 'Member')).toMatchObject({
+      allowed: false,
+      reason: { role: 'guest' },
+    });
+
+    expect(await decide('deploy', 'Service')).toMatchObject({ allowed: false });
+    const team = (await call(a, 'POST', `${t}/teams`, OPERATOR_KEY, { name: 'Ops' })).body;
+    expect(
+      (
+        await call(a, 'PUT', `${t}/teams/${team.id}/permissions`, OPERATOR_KEY, {
+          permissions: [{ action: 'deploy', subject: 'Service' }],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await call(a, 'POST', `${t}/teams/${team.id}/members`, OPERATOR_KEY, {
+          memberId: accepted.memberId,
+        })
+      ).status,
+    ).toBe(201);
+    expect(await decide('deploy', 'Service')).toMatchObject({
+      allowed: true,
+      reason: { code: 'allowed_by_team', teamId: team.id },
+    });
+    expect(
+      (await call(a, 'DELETE', `${t}/teams/${team.id}/members/${accepted.memberId}`, OPERATOR_KEY))
+        .status,
+    ).toBe(204);
+    expect(await decide('deploy', 'Service')).toMatchObject({ allowed: false });
+  });
+});
