@@ -124,6 +124,25 @@ describe('SCIM 2.0', () => {
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="SCIM"');
     });
 
+    it('stop working on every server instance once revoked', async () => {
+      const other = await startTestApp({}, { shareDatabaseOf: t });
+      try {
+        const c = await scimClient(t);
+        const viaOther = () =>
+          other.request('GET', '/scim/v2/Users', { token: c.token }).then((r) => r.status);
+        expect(await viaOther()).toBe(200);
+        expect(await viaOther()).toBe(200);
+        await t.request('DELETE', `/api/v1/tenants/${c.tenantId}/scim-tokens/${c.tokenId}`);
+        // The other instance drops its cached token when the NOTIFY arrives.
+        const deadline = Date.now() + 2000;
+        while ((await viaOther()) === 200 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 20));
+        expect(await viaOther()).toBe(401);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('stop at their expiry', async () => {
       const c = await scimClient(t);
       await t.sql(`UPDATE scim_tokens SET expires_at = now() - interval '1 second' WHERE id = $1`, [

@@ -12,14 +12,15 @@ export const INVALIDATION_CHANNEL = 'identity_invalidation';
 
 /**
  * What changed: a session, every session of an account, a tenant's access rules, whatever decides
- * a tenant's permissions (roles, memberships, teams, grants: `policy`), or (after a lost
- * connection) anything.
+ * a tenant's permissions (roles, memberships, teams, grants: `policy`), a tenant's SCIM tokens,
+ * or (after a lost connection) anything.
  */
 export type Invalidation =
   | { kind: 'session'; id: string }
   | { kind: 'account'; id: string }
   | { kind: 'access_rules'; id: string }
   | { kind: 'policy'; id: string }
+  | { kind: 'scim_tokens'; id: string }
   | { kind: 'all' };
 
 type Listener = (event: Invalidation) => void;

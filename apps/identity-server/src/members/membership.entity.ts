@@ -18,6 +18,8 @@ export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
 })
 @Index('memberships_tenant_created_idx', ['tenantId', 'createdAt', 'id'])
 @Index('memberships_tenant_external_id_idx', ['tenantId', 'externalId'])
+/** Seats are counted under the tenant's lock on every SCIM create: an index-only count. */
+@Index('memberships_tenant_active_idx', ['tenantId'], { where: `"status" = 'active'` })
 /** Email lookups ignore case (SCIM filters, linking a provisioned member at sign-in; migration-kept index). */
 @Index('memberships_tenant_email_idx', { synchronize: false })
 /** Members provisioned before their account exists, found by email at sign-in (migration-kept index). */

@@ -26,6 +26,9 @@ export class Scim1795600285015 implements MigrationInterface {
       'CREATE INDEX "teams_tenant_external_id_idx" ON "teams"  ("tenant_id", "external_id") ',
     );
     await queryRunner.query(
+      `CREATE INDEX "memberships_tenant_active_idx" ON "memberships" ("tenant_id") WHERE "status" = 'active'`,
+    );
+    await queryRunner.query(
       `CREATE INDEX "memberships_tenant_email_idx" ON "memberships" ("tenant_id", lower("email"))`,
     );
     await queryRunner.query(
@@ -38,6 +41,7 @@ export class Scim1795600285015 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('ALTER TABLE "scim_tokens" DROP CONSTRAINT "scim_tokens_tenant_fk"');
+    await queryRunner.query('DROP INDEX "public"."memberships_tenant_active_idx"');
     await queryRunner.query('DROP INDEX "public"."memberships_unlinked_email_idx"');
     await queryRunner.query('DROP INDEX "public"."memberships_tenant_email_idx"');
     await queryRunner.query('DROP INDEX "public"."teams_tenant_external_id_idx"');

@@ -4,6 +4,7 @@ import { isUuid, issueSecret, newId, parseSecret, secretMatches, type CursorKey 
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
 import { ActivityWriter } from '../common/activity-writer.js';
+import { InvalidationService } from '../common/invalidation.service.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
@@ -12,6 +13,10 @@ import type { CreateScimTokenDto } from './dto/scim-token.dto.js';
 import { ScimTokenEntity } from './scim-token.entity.js';
 
 export const SCIM_TOKEN_KIND = 'scim';
+
+/** Token rows are cached per instance this long at most; a revocation drops them at once. */
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
 
 export interface ScimTokenView {
   id: string;
@@ -30,17 +35,28 @@ export interface ScimCaller {
 
 /**
  * Tenant SCIM tokens: create (shown once), list, revoke, and authenticate. Like API keys they are
- * stored as SHA-256, found by their prefix and compared in constant time.
+ * stored as SHA-256, found by their prefix and compared in constant time. Provisioning sends many
+ * requests in a row, so the rows a prefix names are cached per instance; revoking a token tells
+ * every instance (NOTIFY), and each forgets the tenant's tokens.
  */
 @Injectable()
 export class ScimTokensService {
   private readonly logger = new Logger('ScimTokens');
   private readonly lastUsed = new ActivityWriter(this.logger, 'the last use of a SCIM token');
+  private readonly cache = new Map<string, { rows: ScimTokenEntity[]; at: number }>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-  ) {}
+    private readonly invalidation: InvalidationService,
+  ) {
+    invalidation.subscribe((event) => {
+      if (event.kind === 'all') this.cache.clear();
+      else if (event.kind === 'scim_tokens')
+        for (const [prefix, entry] of this.cache)
+          if (entry.rows.some((k) => k.tenantId === event.id)) this.cache.delete(prefix);
+    });
+  }
 
   async create(
     tenantId: string,
@@ -118,6 +134,7 @@ export class ScimTokensService {
         .execute();
       const revoked = (result.raw as { name: string; prefix: string }[])[0];
       if (!revoked) throw notFound();
+      await this.invalidation.announce(em, { kind: 'scim_tokens', id: tenantId });
       await this.audit.record(em, {
         tenantId,
         type: 'scimtoken.revoked',
@@ -137,10 +154,7 @@ export class ScimTokensService {
    */
   async authenticate(credential: string, meta: RequestMeta): Promise<ScimCaller | null> {
     const parsed = parseSecret(credential);
-    const candidates =
-      parsed?.kind === SCIM_TOKEN_KIND
-        ? await this.dataSource.getRepository(ScimTokenEntity).findBy({ prefix: parsed.prefix })
-        : [];
+    const candidates = parsed?.kind === SCIM_TOKEN_KIND ? await this.byPrefix(parsed.prefix) : [];
     const token = candidates.find((k) => secretMatches(credential, k.tokenHash));
     const reason = !token
       ? 'unknown_token'
@@ -179,6 +193,18 @@ export class ScimTokensService {
       }
     });
     return null;
+  }
+
+  private async byPrefix(prefix: string): Promise<ScimTokenEntity[]> {
+    const cached = this.cache.get(prefix);
+    if (cached && Date.now() - cached.at < CACHE_TTL_MS) return cached.rows;
+    const rows = await this.dataSource.getRepository(ScimTokenEntity).findBy({ prefix });
+    // Only prefixes of real tokens are kept: unknown ones cannot fill the cache.
+    if (rows.length > 0) {
+      if (this.cache.size >= CACHE_MAX) this.cache.clear();
+      this.cache.set(prefix, { rows, at: Date.now() });
+    }
+    return rows;
   }
 }
 
