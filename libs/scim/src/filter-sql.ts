@@ -1,3 +1,4 @@
+import { isDateTime } from './attributes.js';
 import { invalidFilter } from './errors.js';
 import {
   formatAttributePath,
@@ -62,8 +63,6 @@ interface Operand {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 const COMPARISON: Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', string> = {
   eq: '=',
   ne: 'IS DISTINCT FROM',
@@ -329,24 +328,6 @@ function stringValue(value: FilterValue, name: string): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   throw invalidFilter(`'${name}' is a string: ${JSON.stringify(value)} is not`);
-}
-
-/** Checks an xsd:dateTime-like value (fields in range); the text itself goes to PostgreSQL. */
-export function isDateTime(value: string): boolean {
-  const match = DATE_TIME.exec(value);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match
-    .slice(1, 7)
-    .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    hour < 24 &&
-    minute < 60 &&
-    second < 60
-  );
 }
 
 function dateTimeValue(value: FilterValue, name: string): string {
