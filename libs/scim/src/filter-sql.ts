@@ -339,6 +339,11 @@ function dateTimeValue(value: FilterValue, name: string): string {
  * Translates a filter to a parameterized SQL condition ($n placeholders from firstParam). Values
  * only ever travel as parameters; attribute SQL comes only from the map. Unknown attributes and
  * values of the wrong type are ScimError 400 invalidFilter.
+ *
+ * Semantics beyond RFC 7644's letter: a multi-valued attribute matches when one element does,
+ * except `ne`, which means no element equals; `x eq null` means x is absent (`ne null`: present);
+ * `not (...)` also selects rows where the inner comparison is unknown (NULL). The result is safe
+ * to AND with other conditions: compound expressions come parenthesised.
  */
 export function filterToSql(
   filter: FilterNode,
