@@ -1,6 +1,5 @@
-import { shown, subAttribute } from './attributes.js';
+import { isDateTime, shown, subAttribute } from './attributes.js';
 import { invalidFilter } from './errors.js';
-import { isDateTime } from './filter-sql.js';
 import type { CompareOperator, FilterNode, FilterValue } from './filter.js';
 import type { AttributeDefinition } from './schemas.js';
 

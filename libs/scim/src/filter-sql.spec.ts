@@ -1,6 +1,7 @@
 import { ScimError } from './errors.js';
 import { parseFilter } from './filter.js';
-import { filterToSql, isDateTime, type SqlAttributeMap } from './filter-sql.js';
+import { isDateTime } from './attributes.js';
+import { filterToSql, type SqlAttributeMap } from './filter-sql.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user';
 

@@ -1,3 +1,4 @@
+import { isDateTime } from './attributes.js';
 import { invalidFilter } from './errors.js';
 import {
   formatAttributePath,
@@ -62,8 +63,6 @@ interface Operand {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 const COMPARISON: Record<'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le', string> = {
   eq: '=',
   ne: 'IS DISTINCT FROM',
@@ -331,24 +330,6 @@ function stringValue(value: FilterValue, name: string): string {
   throw invalidFilter(`'${name}' is a string: ${JSON.stringify(value)} is not`);
 }
 
-/** Checks an xsd:dateTime-like value (fields in range); the text itself goes to PostgreSQL. */
-export function isDateTime(value: string): boolean {
-  const match = DATE_TIME.exec(value);
-  if (!match) return false;
-  const [year, month, day, hour, minute, second] = match
-    .slice(1, 7)
-    .map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return (
-    date.getUTCFullYear() === year &&
-    date.getUTCMonth() === month - 1 &&
-    date.getUTCDate() === day &&
-    hour < 24 &&
-    minute < 60 &&
-    second < 60
-  );
-}
-
 function dateTimeValue(value: FilterValue, name: string): string {
   if (typeof value === 'string' && isDateTime(value)) return value;
   throw invalidFilter(`'${name}' is a dateTime: ${JSON.stringify(value)} is not`);
@@ -358,6 +339,11 @@ function dateTimeValue(value: FilterValue, name: string): string {
  * Translates a filter to a parameterized SQL condition ($n placeholders from firstParam). Values
  * only ever travel as parameters; attribute SQL comes only from the map. Unknown attributes and
  * values of the wrong type are ScimError 400 invalidFilter.
+ *
+ * Semantics beyond RFC 7644's letter: a multi-valued attribute matches when one element does,
+ * except `ne`, which means no element equals; `x eq null` means x is absent (`ne null`: present);
+ * `not (...)` also selects rows where the inner comparison is unknown (NULL). The result is safe
+ * to AND with other conditions: compound expressions come parenthesised.
  */
 export function filterToSql(
   filter: FilterNode,

@@ -272,7 +272,8 @@ export function splitAttributePath(text: string): AttributePath | null {
 }
 
 function checkInput(text: unknown, what: string): asserts text is string {
-  if (typeof text !== 'string' || text.trim() === '') throw invalidFilter(`The ${what} is empty`);
+  if (typeof text !== 'string') throw invalidFilter(`The ${what} must be a string`);
+  if (text.trim() === '') throw invalidFilter(`The ${what} is empty`);
   if (text.length > MAX_FILTER_LENGTH)
     throw invalidFilter(`The ${what} is longer than ${MAX_FILTER_LENGTH} characters`);
 }
