@@ -139,22 +139,27 @@ export class ScimUsersService {
   async create(caller: ScimCaller, body: unknown, meta: RequestMeta): Promise<ScimResource> {
     assertNoNul(body);
     const fields = fieldsOf(normalizeResource(body, USER_RESOURCE));
+    const now = new Date();
+    const created: MemberRow = {
+      id: newId(),
+      username: fields.username,
+      email: fields.email,
+      display_name: fields.displayName,
+      role: PROVISIONED_ROLE,
+      status: fields.active ? 'active' : 'suspended',
+      external_id: fields.externalId,
+      scim: fields.scim,
+      created_at: now,
+      updated_at: now,
+    };
     const row = await this.write(async (em) => {
+      // The audit event and the announcement touch no tenant row: written first, they keep the
+      // tenant's lock (which serializes a tenant's creates for the seat count) short.
+      await this.record(em, caller, 'scim.user.created', created.id, meta, {
+        after: { ...summary(fields), role: created.role },
+      });
       const tenant = await lockTenant(em, caller.tenantId);
       if (fields.active) await this.assertSeat(em, tenant);
-      const now = new Date();
-      const created: MemberRow = {
-        id: newId(),
-        username: fields.username,
-        email: fields.email,
-        display_name: fields.displayName,
-        role: PROVISIONED_ROLE,
-        status: fields.active ? 'active' : 'suspended',
-        external_id: fields.externalId,
-        scim: fields.scim,
-        created_at: now,
-        updated_at: now,
-      };
       await em.insert(MembershipEntity, {
         tenantId: caller.tenantId,
         id: created.id,
@@ -169,9 +174,6 @@ export class ScimUsersService {
         lastActiveAt: null,
         createdAt: now,
         updatedAt: now,
-      });
-      await this.record(em, caller, 'scim.user.created', created.id, meta, {
-        after: { ...summary(fields), role: created.role },
       });
       return created;
     }, fields.username);
