@@ -1,4 +1,3 @@
-import { subject as asSubject } from '@casl/ability';
 import { buildAbility, type AppAbility } from './ability.js';
 import {
   evaluateAccessRules,
@@ -59,7 +58,7 @@ export interface PolicyDecision {
   };
 }
 
-/** A subject type (`Member`) or an instance with attributes that conditions read. */
+/** A subject type (`Member`) or an instance naming its type, with attributes conditions read. */
 export type PolicySubject = string | ({ type: string } & Record<string, unknown>);
 
 /**
@@ -124,9 +123,7 @@ export function decide(
       };
     accessRule = access.rule;
   }
-  const target =
-    typeof subject === 'string' ? subject : asSubject(subject.type, withoutType(subject));
-  const rule = policy.ability.relevantRuleFor(action, target, options.field);
+  const rule = policy.ability.relevantRuleFor(action, subject, options.field);
   const origin = rule ? policy.origins.get(rule.origin) : undefined;
   const allowed = rule !== null && !rule.inverted;
   return {
@@ -145,11 +142,6 @@ export function decide(
       ...(accessRule ? { accessRule } : {}),
     },
   };
-}
-
-function withoutType(subject: { type: string } & Record<string, unknown>): Record<string, unknown> {
-  const { type: _type, ...attributes } = subject;
-  return attributes;
 }
 
 /** `${member.id}` and `${member.teamIds}` in condition values, filled in for this principal. */

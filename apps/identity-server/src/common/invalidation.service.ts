@@ -20,6 +20,7 @@ export type Invalidation =
   | { kind: 'account'; id: string }
   | { kind: 'access_rules'; id: string }
   | { kind: 'policy'; id: string }
+  | { kind: 'api_key'; id: string }
   | { kind: 'all' };
 
 type Listener = (event: Invalidation) => void;
