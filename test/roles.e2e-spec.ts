@@ -76,6 +76,16 @@ describe('roles', () => {
         token: person.accessToken,
       });
     expectProblem(await auditTrail(), 403, 'admin_required');
+    const denials = await t.request(
+      'GET',
+      `/api/v1/tenants/${o.tenantId}/audit-events?type=access.denied`,
+      { token: o.founder.accessToken },
+    );
+    expect(denials.body.data[0]).toMatchObject({
+      actor: { type: 'account' },
+      target: { type: 'route', id: 'GET /api/v1/tenants/:tenantId/audit-events' },
+      changes: { after: { code: 'admin_required', permission: 'read AuditEvent' } },
+    });
     expect((await createRole(o, auditor)).status).toBe(201);
     const assigned = await setRole(o, person.memberId, 'auditor');
     expect(assigned.status).toBe(200);
