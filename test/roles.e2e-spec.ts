@@ -202,6 +202,33 @@ describe('roles', () => {
     );
   });
 
+  it('lets a custom role change members, but never hand out a role above it', async () => {
+    const o = await createOrg(t);
+    const permissions = [{ action: ['read', 'update'], subject: 'Member' }];
+    expect(
+      (await createRole(o, { key: 'people-ops', name: 'People ops', permissions })).status,
+    ).toBe(201);
+    const ops = await join(t, o, 'people-ops');
+    const colleague = await join(t, o, 'member');
+    const patch = (role: string) =>
+      t.request('PATCH', `/api/v1/tenants/${o.tenantId}/members/${colleague.memberId}`, {
+        token: ops.accessToken,
+        body: { role },
+      });
+    expect((await patch('viewer')).status).toBe(200);
+    expectProblem(await patch('admin'), 403, 'role_escalation');
+    expectProblem(
+      await t.request('PATCH', `/api/v1/tenants/${o.tenantId}/members/${ops.memberId}`, {
+        token: ops.accessToken,
+        body: { role: 'admin' },
+      }),
+      403,
+      'role_escalation',
+    );
+    const [row] = await t.sql('SELECT role FROM memberships WHERE id = $1', [colleague.memberId]);
+    expect(row.role).toBe('viewer');
+  });
+
   it('refuses to delete a role still held, or a built-in one', async () => {
     const o = await createOrg(t);
     expect((await createRole(o, auditor)).status).toBe(201);
