@@ -29,6 +29,7 @@ import { freePort, runMigrations, startEmbeddedPostgres } from '#database';
 import { createDataSource } from '../apps/identity-server/src/database/data-source.js';
 import { InvalidationService } from '../apps/identity-server/src/common/invalidation.service.js';
 import { PolicyService } from '../apps/identity-server/src/authz/policy.service.js';
+import { serverArgs } from './server-args.js';
 
 const editorRules: PermissionRule[] = [
   { action: ['read', 'update'], subject: 'Document', conditions: { ownerId: '${member.id}' } },
@@ -273,8 +274,9 @@ async function http(url: string, dir: string): Promise<void> {
   const child = spawn(
     process.execPath,
     [
+      // extra node flags for the server (e.g. --cpu-prof), then exactly what `npm start` runs
       ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []),
-      'dist/apps/identity-server/src/main.js',
+      ...serverArgs(),
     ],
     {
       env: {
