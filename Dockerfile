@@ -22,4 +22,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "dist/apps/identity-server/src/main.js"]
+# As `npm start`: an 8 MB young generation keeps idle memory about 30 MB lower at no measured cost.
+CMD ["node", "--max-semi-space-size=8", "dist/apps/identity-server/src/main.js"]

@@ -9,9 +9,10 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '#database';
+import { serverArgs } from './server-args.js';
 
 const RUNS = 5;
-const SERVER = 'dist/apps/identity-server/src/main.js';
+const SERVER = serverArgs();
 const BASELINE = `require('node:http').createServer((q, s) => { s.writeHead(200); s.end('{"status":"ok"}'); }).listen(Number(process.env.PORT), '127.0.0.1');`;
 
 interface Sample {
@@ -131,13 +132,13 @@ async function main(): Promise<void> {
   delete process.env.DATABASE_URL;
   try {
     console.log('warm-up: first start initialises the embedded PostgreSQL cluster');
-    await measure([SERVER], env);
+    await measure(SERVER, env);
     const server: Sample[] = [];
     const baseline: Sample[] = [];
     for (let i = 1; i <= RUNS; i++) {
       console.log(`start ${i}/${RUNS}: identity server, then plain node http`);
       // exactly as `npm start` runs it
-      server.push(await measure([SERVER], env));
+      server.push(await measure(SERVER, env));
       baseline.push(await measure([baselineFile], {}));
     }
     const ready = median(server.map((s) => s.readyMs));

@@ -80,6 +80,10 @@ describe('policy changes across server processes', () => {
     // the very next requests through B follow the new rules
     expect((await call(b, 'GET', `${t}/members`, key.key)).status).toBe(403);
     expect((await call(b, 'GET', `${t}/teams`, key.key)).status).toBe(200);
+
+    // and a key revoked through A is refused by B, which had it cached
+    expect((await call(a, 'DELETE', `${t}/api-keys/${key.id}`, OPERATOR_KEY)).status).toBe(204);
+    expect((await call(b, 'GET', `${t}/teams`, key.key)).status).toBe(401);
   });
 
   it('decides /authorize by a membership and a team grant changed on the other instance', async () => {

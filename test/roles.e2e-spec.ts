@@ -76,6 +76,16 @@ describe('roles', () => {
         token: person.accessToken,
       });
     expectProblem(await auditTrail(), 403, 'admin_required');
+    const denials = await t.request(
+      'GET',
+      `/api/v1/tenants/${o.tenantId}/audit-events?type=access.denied`,
+      { token: o.founder.accessToken },
+    );
+    expect(denials.body.data[0]).toMatchObject({
+      actor: { type: 'account' },
+      target: { type: 'route', id: 'GET /api/v1/tenants/:tenantId/audit-events' },
+      changes: { after: { code: 'admin_required', permission: 'read AuditEvent' } },
+    });
     expect((await createRole(o, auditor)).status).toBe(201);
     const assigned = await setRole(o, person.memberId, 'auditor');
     expect(assigned.status).toBe(200);
@@ -190,6 +200,33 @@ describe('roles', () => {
       403,
       'admin_required',
     );
+  });
+
+  it('lets a custom role change members, but never hand out a role above it', async () => {
+    const o = await createOrg(t);
+    const permissions = [{ action: ['read', 'update'], subject: 'Member' }];
+    expect(
+      (await createRole(o, { key: 'people-ops', name: 'People ops', permissions })).status,
+    ).toBe(201);
+    const ops = await join(t, o, 'people-ops');
+    const colleague = await join(t, o, 'member');
+    const patch = (role: string) =>
+      t.request('PATCH', `/api/v1/tenants/${o.tenantId}/members/${colleague.memberId}`, {
+        token: ops.accessToken,
+        body: { role },
+      });
+    expect((await patch('viewer')).status).toBe(200);
+    expectProblem(await patch('admin'), 403, 'role_escalation');
+    expectProblem(
+      await t.request('PATCH', `/api/v1/tenants/${o.tenantId}/members/${ops.memberId}`, {
+        token: ops.accessToken,
+        body: { role: 'admin' },
+      }),
+      403,
+      'role_escalation',
+    );
+    const [row] = await t.sql('SELECT role FROM memberships WHERE id = $1', [colleague.memberId]);
+    expect(row.role).toBe('viewer');
   });
 
   it('refuses to delete a role still held, or a built-in one', async () => {

@@ -1,5 +1,6 @@
 import {
   createMongoAbility,
+  detectSubjectType,
   mongoQueryMatcher,
   type MongoAbility,
   type MongoQuery,
@@ -21,6 +22,12 @@ export function buildAbility(rules: PermissionRule[]): AppAbility {
   const forbidding = new WeakSet<object>();
   for (const rule of rules) if (rule.inverted && rule.conditions) forbidding.add(rule.conditions);
   return createMongoAbility<AppAbility>(rules as RawRuleOf<AppAbility>[], {
+    // Subjects are plain objects naming their type in `type` (the authorize API's shape), so
+    // nothing has to be copied or tagged per decision.
+    detectSubjectType: (object) =>
+      typeof (object as { type?: unknown }).type === 'string'
+        ? (object as { type: string }).type
+        : detectSubjectType(object),
     conditionsMatcher: (conditions: MongoQuery) => {
       const match = mongoQueryMatcher(conditions);
       const onError = forbidding.has(conditions);

@@ -151,24 +151,31 @@ export function inTimeWindow(window: TimeWindow, at: Date): boolean {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-/** The last UTC offset looked up per zone, for the quarter hour it holds in. */
-const offsets = new Map<string, { quarter: number; offsetMs: number }>();
+/** UTC offsets looked up per zone and quarter hour (a few quarters per zone at a time). */
+const offsets = new Map<string, Map<number, number>>();
 const QUARTER_MS = 15 * 60_000;
 
 /**
  * The weekday and minute of the day on a zone's wall clock. Real offset changes fall on a
- * quarter hour of UTC, so one Intl lookup per zone and quarter hour serves every instant in it.
+ * quarter hour of UTC, so one Intl lookup per zone and quarter hour serves every instant in it
+ * (requests decided "now" and decisions at a caller's time each keep their quarter cached).
  */
 function wallClock(at: Date, timezone: string): { day: Weekday; minutes: number } {
   const ms = at.getTime();
   const quarter = Math.floor(ms / QUARTER_MS);
-  let cached = offsets.get(timezone);
-  if (cached?.quarter !== quarter) {
-    cached = { quarter, offsetMs: offsetAt(quarter * QUARTER_MS, timezone) };
+  let zone = offsets.get(timezone);
+  if (!zone) {
     if (offsets.size > 1000) offsets.clear();
-    offsets.set(timezone, cached);
+    zone = new Map();
+    offsets.set(timezone, zone);
   }
-  const local = new Date(ms + cached.offsetMs);
+  let offsetMs = zone.get(quarter);
+  if (offsetMs === undefined) {
+    if (zone.size > 64) zone.clear();
+    offsetMs = offsetAt(quarter * QUARTER_MS, timezone);
+    zone.set(quarter, offsetMs);
+  }
+  const local = new Date(ms + offsetMs);
   return {
     day: WEEKDAYS[(local.getUTCDay() + 6) % 7] as Weekday,
     minutes: local.getUTCHours() * 60 + local.getUTCMinutes(),

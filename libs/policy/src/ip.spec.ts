@@ -49,3 +49,22 @@ describe('IP ranges', () => {
     ]);
   });
 });
+
+describe('IPv4 parsing', () => {
+  it.each(['1.2.3.4', '0.0.0.0', '255.255.255.255', '10.0.0.1'])('reads %s', (text) => {
+    expect(Array.from(parseIp(text)?.bytes ?? [])).toEqual(text.split('.').map(Number));
+  });
+  it.each([
+    '1.2.3',
+    '1.2.3.4.5',
+    '256.1.1.1',
+    '01.2.3.4',
+    '1..2.3',
+    '1.2.3.',
+    '',
+    'a.b.c.d',
+    '1.2.3.4 ',
+  ])('refuses %j', (text) => {
+    expect(parseIp(text)).toBeNull();
+  });
+});

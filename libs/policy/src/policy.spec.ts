@@ -130,4 +130,15 @@ describe('policy decisions from a principal snapshot', () => {
       }).allowed,
     ).toBe(true);
   });
+
+  it('shares one compiled ability among principals of a built-in role without team grants', () => {
+    const a = compilePolicy(member({ id: 'a' }));
+    const b = compilePolicy(member({ id: 'b' }));
+    expect(a.ability).toBe(b.ability);
+    expect(a.accessSubject).toEqual({ role: 'member', memberId: 'a', teamIds: [] });
+    expect(b.accessSubject).toEqual({ role: 'member', memberId: 'b', teamIds: [] });
+    const withTeam = compilePolicy(member({ teams: [{ id: 't', rules: [] }] }));
+    expect(withTeam.ability).not.toBe(a.ability);
+    expect(decide(b, 'read', 'Team').allowed).toBe(true);
+  });
 });

@@ -1,4 +1,3 @@
-import { subject as asSubject } from '@casl/ability';
 import { buildAbility, type AppAbility } from './ability.js';
 import {
   evaluateAccessRules,
@@ -59,7 +58,7 @@ export interface PolicyDecision {
   };
 }
 
-/** A subject type (`Member`) or an instance with attributes that conditions read. */
+/** A subject type (`Member`) or an instance naming its type, with attributes conditions read. */
 export type PolicySubject = string | ({ type: string } & Record<string, unknown>);
 
 /**
@@ -67,6 +66,30 @@ export type PolicySubject = string | ({ type: string } & Record<string, unknown>
  * so a `cannot` wins whichever role or team it comes from (CASL lets later rules override).
  */
 export function compilePolicy(snapshot: PrincipalSnapshot): Policy {
+  const teamIds = snapshot.teams.map((t) => t.id);
+  const accessSubject: AccessSubject =
+    snapshot.kind === 'member'
+      ? { role: snapshot.role, memberId: snapshot.id, teamIds }
+      : { role: snapshot.role, apiKeyId: snapshot.id };
+  // Most principals hold a built-in role and no team grants: they share one compiled ability.
+  const plain =
+    teamIds.length === 0 &&
+    isBuiltInRole(snapshot.role) &&
+    snapshot.roleRules === BUILT_IN_ROLES[snapshot.role].rules;
+  if (plain) {
+    let shared = sharedBuiltIn.get(snapshot.role);
+    if (!shared) {
+      shared = compileRules(snapshot);
+      sharedBuiltIn.set(snapshot.role, shared);
+    }
+    return { snapshot, teamIds, accessSubject, ...shared };
+  }
+  return { snapshot, teamIds, accessSubject, ...compileRules(snapshot) };
+}
+
+const sharedBuiltIn = new Map<string, Pick<Policy, 'ability' | 'origins'>>();
+
+function compileRules(snapshot: PrincipalSnapshot): Pick<Policy, 'ability' | 'origins'> {
   const origins = new Map<object, Origin>();
   const allow: PermissionRule[] = [];
   const forbid: PermissionRule[] = [];
@@ -80,17 +103,7 @@ export function compilePolicy(snapshot: PrincipalSnapshot): Policy {
   };
   for (const rule of snapshot.roleRules ?? []) add(rule, { role: snapshot.role });
   for (const team of snapshot.teams) for (const rule of team.rules) add(rule, { teamId: team.id });
-  const teamIds = snapshot.teams.map((t) => t.id);
-  return {
-    snapshot,
-    ability: buildAbility([...allow, ...forbid]),
-    teamIds,
-    accessSubject:
-      snapshot.kind === 'member'
-        ? { role: snapshot.role, memberId: snapshot.id, teamIds }
-        : { role: snapshot.role, apiKeyId: snapshot.id },
-    origins,
-  };
+  return { ability: buildAbility([...allow, ...forbid]), origins };
 }
 
 /** The built-in rules of a role key, or null for a key that is not built in. */
@@ -124,9 +137,7 @@ export function decide(
       };
     accessRule = access.rule;
   }
-  const target =
-    typeof subject === 'string' ? subject : asSubject(subject.type, withoutType(subject));
-  const rule = policy.ability.relevantRuleFor(action, target, options.field);
+  const rule = policy.ability.relevantRuleFor(action, subject, options.field);
   const origin = rule ? policy.origins.get(rule.origin) : undefined;
   const allowed = rule !== null && !rule.inverted;
   return {
@@ -145,11 +156,6 @@ export function decide(
       ...(accessRule ? { accessRule } : {}),
     },
   };
-}
-
-function withoutType(subject: { type: string } & Record<string, unknown>): Record<string, unknown> {
-  const { type: _type, ...attributes } = subject;
-  return attributes;
 }
 
 /** `${member.id}` and `${member.teamIds}` in condition values, filled in for this principal. */

@@ -9,6 +9,7 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { lockTenant } from '../tenants/tenants.service.js';
+import { InvalidationService } from '../common/invalidation.service.js';
 import { assertRoleExists } from '../roles/roles.service.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/api-key.dto.js';
@@ -32,15 +33,34 @@ export interface AuthenticatedKey {
   name: string;
 }
 
+interface CachedKey {
+  key: AuthenticatedKey;
+  hash: Buffer;
+  expiresAt: number | null;
+  lastUsedAt: Date | null;
+  at: number;
+}
+
+const CACHE_TTL_MS = 60_000;
+
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger('ApiKeys');
   private readonly lastUsed = new ActivityWriter(this.logger, 'the last use of an API key');
+  private readonly cache = new Map<string, CachedKey>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-  ) {}
+    private readonly invalidation: InvalidationService,
+  ) {
+    invalidation.subscribe((event) => {
+      if (event.kind === 'all') this.cache.clear();
+      else if (event.kind === 'api_key')
+        for (const [prefix, entry] of this.cache)
+          if (entry.key.id === event.id) this.cache.delete(prefix);
+    });
+  }
 
   async create(
     tenantId: string,
@@ -106,7 +126,7 @@ export class ApiKeysService {
     return pageOf(rows, limit, (k) => k.createdAt, toView);
   }
 
-  /** Revoked at once: authentication reads the row on every request. */
+  /** Revoked at once: every instance forgets the key when the revocation commits. */
   async revoke(
     tenantId: string,
     id: string,
@@ -124,6 +144,7 @@ export class ApiKeysService {
         .execute();
       const revoked = (result.raw as { name: string; role: string; prefix: string }[])[0];
       if (!revoked) throw new DomainException(ErrorCode.ApiKeyNotFound);
+      await this.invalidation.announce(em, { kind: 'api_key', id });
       await this.audit.record(em, {
         tenantId,
         type: 'apikey.revoked',
@@ -141,26 +162,49 @@ export class ApiKeysService {
     });
   }
 
-  /** The live key that matches the credential, compared in constant time; null otherwise. */
+  /**
+   * The live key that matches the credential, compared in constant time; null otherwise. Keys
+   * found are kept per instance (by their non-secret prefix, with their hash) until revoked
+   * anywhere, expired, or a minute old, so a key's requests cost no query.
+   */
   async authenticate(prefix: string, credential: string): Promise<AuthenticatedKey | null> {
+    const now = Date.now();
+    const cached = this.cache.get(prefix);
+    if (cached && now - cached.at < CACHE_TTL_MS && secretMatches(credential, cached.hash)) {
+      if (cached.expiresAt !== null && cached.expiresAt <= now) return null;
+      this.touch(cached.key, cached.lastUsedAt);
+      return cached.key;
+    }
     const candidates = await this.dataSource
       .getRepository(ApiKeyEntity)
       .findBy({ prefix, revokedAt: IsNull() });
-    const now = Date.now();
     for (const key of candidates) {
       if (!secretMatches(credential, key.keyHash)) continue;
       if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
-      this.lastUsed.record(
-        key.id,
-        (at) =>
-          this.dataSource
-            .getRepository(ApiKeyEntity)
-            .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: at }),
-        key.lastUsedAt,
-      );
-      return { id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
+      const found = { id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(prefix, {
+        key: found,
+        hash: key.keyHash,
+        expiresAt: key.expiresAt?.getTime() ?? null,
+        lastUsedAt: key.lastUsedAt,
+        at: now,
+      });
+      this.touch(found, key.lastUsedAt);
+      return found;
     }
     return null;
+  }
+
+  private touch(key: AuthenticatedKey, lastUsedAt: Date | null): void {
+    this.lastUsed.record(
+      key.id,
+      (at) =>
+        this.dataSource
+          .getRepository(ApiKeyEntity)
+          .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: at }),
+      lastUsedAt,
+    );
   }
 }
 

@@ -78,7 +78,16 @@ export class AuthGuard implements CanActivate {
       targets,
     );
     if (permission) {
-      request.teamLeadOnly = !this.authorize(principal, request.policy, permission);
+      try {
+        request.teamLeadOnly = !this.authorize(principal, request.policy, permission);
+      } catch (error) {
+        if (request.tenantId && error instanceof DomainException)
+          await this.auditDenial(request, request.tenantId, {
+            code: error.code,
+            permission: `${permission.action} ${permission.subject}`,
+          });
+        throw error;
+      }
       return true;
     }
     if (this.reflector.getAllAndOverride<boolean>(SIGNED_IN, targets)) {
@@ -198,27 +207,36 @@ export class AuthGuard implements CanActivate {
     if (!subject) return;
     const decision = await this.accessRules.check(tenantId, subject, context);
     if (decision.allowed) return;
-    const principal = request.principal as Principal;
-    await this.dataSource.transaction((em) =>
-      this.audit.record(em, {
-        tenantId,
-        type: 'access.denied',
-        actor: actorOf(principal),
-        target: {
-          type: 'route',
-          id: `${request.method} ${request.routeOptions.url ?? ''}`.slice(0, 64),
-        },
-        meta: requestMeta(request),
-        changes: {
-          after: { code: decision.code, ...(decision.rule ? { rule: decision.rule } : {}) },
-        },
-      }),
-    );
+    await this.auditDenial(request, tenantId, {
+      code: decision.code,
+      ...(decision.rule ? { rule: decision.rule } : {}),
+    });
     throw new DomainException(
       ErrorCode.AccessRuleDenied,
       decision.rule
         ? `Refused by the access rule "${decision.rule.name}"`
         : 'Outside the addresses and hours this organization allows',
+    );
+  }
+
+  /** Every refusal inside a tenant (access rules or permissions) is an `access.denied` event. */
+  private async auditDenial(
+    request: FastifyRequest,
+    tenantId: string,
+    why: Record<string, unknown>,
+  ): Promise<void> {
+    await this.dataSource.transaction((em) =>
+      this.audit.record(em, {
+        tenantId,
+        type: 'access.denied',
+        actor: actorOf(request.principal as Principal),
+        target: {
+          type: 'route',
+          id: `${request.method} ${request.routeOptions.url ?? ''}`.slice(0, 64),
+        },
+        meta: requestMeta(request),
+        changes: { after: why },
+      }),
     );
   }
 

@@ -14,7 +14,8 @@ interface Entry<T> {
 }
 
 const TTL_MS = 60_000;
-const MAX_TENANTS = 10_000;
+/** Past this many cached principals (on all tenants), the cache starts over. */
+const MAX_ENTRIES = 50_000;
 
 /**
  * Compiled policies per principal, cached per instance. A write that can change a decision
@@ -28,6 +29,7 @@ export class PolicyService {
   private readonly tenants = new Map<string, Map<string, Entry<MemberPolicy>>>();
   /** Bumped on every drop, so a load that raced a change does not cache what it read. */
   private readonly generations = new Map<string, number>();
+  private size = 0;
   /** SQL statements run to load policies: read by the benchmark. */
   queries = 0;
 
@@ -38,6 +40,7 @@ export class PolicyService {
     invalidation.subscribe((event) => {
       if (event.kind === 'all') {
         this.tenants.clear();
+        this.size = 0;
         this.generations.clear();
       } else if (event.kind === 'policy') this.drop(event.id);
     });
@@ -78,18 +81,23 @@ export class PolicyService {
     const generation = this.generations.get(tenantId) ?? 0;
     const value = await load();
     if (value && (this.generations.get(tenantId) ?? 0) === generation) {
+      if (this.size >= MAX_ENTRIES) {
+        this.tenants.clear();
+        this.size = 0;
+      }
       let entries = this.tenants.get(tenantId);
       if (!entries) {
-        if (this.tenants.size >= MAX_TENANTS) this.tenants.clear();
         entries = new Map();
         this.tenants.set(tenantId, entries);
       }
+      if (!entries.has(key)) this.size++;
       entries.set(key, { value, at: Date.now() });
     }
     return value;
   }
 
   private drop(tenantId: string): void {
+    this.size -= this.tenants.get(tenantId)?.size ?? 0;
     this.tenants.delete(tenantId);
     this.generations.set(tenantId, (this.generations.get(tenantId) ?? 0) + 1);
   }

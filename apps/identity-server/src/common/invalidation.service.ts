@@ -20,6 +20,7 @@ export type Invalidation =
   | { kind: 'account'; id: string }
   | { kind: 'access_rules'; id: string }
   | { kind: 'policy'; id: string }
+  | { kind: 'api_key'; id: string }
   | { kind: 'scim_tokens'; id: string }
   | { kind: 'all' };
 

@@ -1,6 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { ValidateIf } from 'class-validator';
+import { IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { fieldErrors } from './problem.filter.js';
 import type { FieldError } from './errors.js';
 
@@ -46,3 +46,11 @@ export const TrimmedLower = () =>
   Transform(({ value }: { value: unknown }) =>
     typeof value === 'string' ? value.trim().toLowerCase() : value,
   );
+
+/** A name or title: a trimmed, non-empty text of at most `max` characters. */
+export const NameText = (max = 100) =>
+  applyDecorators(Trimmed(), IsString(), IsNotEmpty(), MaxLength(max));
+
+/** A description: a trimmed text of at most `max` characters, possibly empty. */
+export const DescriptionText = (max = 500) =>
+  applyDecorators(Trimmed(), IsString(), MaxLength(max));

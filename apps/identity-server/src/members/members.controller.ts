@@ -53,9 +53,16 @@ export class MembersController {
     @Param('memberId') memberId: string,
     @Body() dto: UpdateMemberDto,
     @CurrentPrincipal() principal: Principal,
+    @Req() req: FastifyRequest,
     @Meta() meta: RequestMeta,
   ) {
-    return this.members.update(tenantId, memberId, dto, principal, meta);
+    return this.members.update(
+      tenantId,
+      memberId,
+      dto,
+      { principal, membership: req.membership },
+      meta,
+    );
   }
 
   @Delete(':memberId')

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid, type CursorKey } from '#database';
+import { canGrantRole } from '#policy';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
@@ -120,9 +121,21 @@ export class MembersService {
     tenantId: string,
     id: string,
     dto: UpdateMemberDto,
-    actor: Principal,
+    { principal: actor, membership }: Viewer,
     meta: RequestMeta,
   ): Promise<MemberView> {
+    // A custom role may allow changing members; it never allows handing out a role above it.
+    const granter =
+      actor.kind === 'operator'
+        ? 'admin'
+        : actor.kind === 'api_key'
+          ? actor.role
+          : membership?.role;
+    if (dto.role && !canGrantRole(granter ?? 'guest', dto.role))
+      throw new DomainException(
+        ErrorCode.RoleEscalation,
+        `A ${granter ?? 'caller without a role'} cannot make someone ${dto.role}`,
+      );
     return this.change(tenantId, id, async (em, member) => {
       const next = { role: dto.role ?? member.role, status: dto.status ?? member.status };
       if (next.role === member.role && next.status === member.status) return member;

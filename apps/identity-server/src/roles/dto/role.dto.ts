@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
-import { IsArray, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
+import { IsArray, IsString, Matches } from 'class-validator';
 import { BUILT_IN_ROLE_KEYS, type PermissionRule } from '#policy';
-import { Absent, Trimmed } from '../../common/validation.js';
+import { Absent, DescriptionText, NameText } from '../../common/validation.js';
 
 export const ROLE_KEY = /^[a-z][a-z0-9_-]{1,63}$/;
 
@@ -35,17 +35,12 @@ export class CreateRoleDto {
   key!: string;
 
   @ApiProperty({ maxLength: 100, example: 'Auditor' })
-  @Trimmed()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @NameText()
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @Absent()
-  @Trimmed()
-  @IsString()
-  @MaxLength(500)
+  @DescriptionText()
   description?: string;
 
   @ApiProperty(PERMISSIONS_DOC)
@@ -56,17 +51,12 @@ export class CreateRoleDto {
 export class UpdateRoleDto {
   @ApiPropertyOptional({ maxLength: 100 })
   @Absent()
-  @Trimmed()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @NameText()
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @Absent()
-  @Trimmed()
-  @IsString()
-  @MaxLength(500)
+  @DescriptionText()
   description?: string;
 
   @ApiPropertyOptional(PERMISSIONS_DOC)

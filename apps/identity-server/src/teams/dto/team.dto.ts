@@ -1,32 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsOptional, IsUUID, ValidateIf } from 'class-validator';
 import type { PermissionRule } from '#policy';
 import { ListQueryDto } from '../../common/pagination.js';
-import { Absent, Trimmed } from '../../common/validation.js';
+import { Absent, DescriptionText, NameText } from '../../common/validation.js';
 
 export class CreateTeamDto {
   @ApiProperty({ maxLength: 100, example: 'Backend' })
-  @Trimmed()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @NameText()
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @Absent()
-  @Trimmed()
-  @IsString()
-  @MaxLength(500)
+  @DescriptionText()
   description?: string;
 
   @ApiPropertyOptional({ description: 'The parent team (a department); absent for a top team' })
@@ -38,17 +23,12 @@ export class CreateTeamDto {
 export class UpdateTeamDto {
   @ApiPropertyOptional({ maxLength: 100 })
   @Absent()
-  @Trimmed()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
+  @NameText()
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })
   @Absent()
-  @Trimmed()
-  @IsString()
-  @MaxLength(500)
+  @DescriptionText()
   description?: string;
 
   @ApiPropertyOptional({

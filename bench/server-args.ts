@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The node arguments of `npm start` (flags and the entry file), read from package.json so that
+ * benchmarks run the server exactly as users do.
+ */
+export function serverArgs(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+  const [node, ...args] = pkg.scripts.start.split(/\s+/).filter(Boolean);
+  if (node !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
+  return args;
+}
