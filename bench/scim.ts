@@ -5,18 +5,18 @@
  * (b) `userName eq` and `externalId eq` lookups on a tenant with 100,000 users, p50/p99;
  * (c) adding 1,000 members to a group with one PATCH.
  * Targets: ≥ 500 creates/s, ≥ 0.25× the raw INSERT rate, lookup p99 < 20 ms.
+ * The server runs in its own process, exactly as `npm start` runs it.
  * Uses DATABASE_URL (an empty database), or an embedded PostgreSQL in a temporary folder.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { pino } from 'pino';
-import { startEmbeddedPostgres } from '#database';
-import { createApp } from '../apps/identity-server/src/app.factory.js';
-import { loadConfig } from '../apps/identity-server/src/config/config.js';
+import { freePort, startEmbeddedPostgres } from '#database';
+import { serverArgs } from './server-args.js';
 
 /** The part of autocannon's API used here (the package ships no types). */
 type Autocannon = (options: {
@@ -118,19 +118,32 @@ async function main(): Promise<void> {
     : await startEmbeddedPostgres({ dataDir: dir, database: 'bench', log: (m) => console.log(m) });
   const url = process.env.DATABASE_URL ?? embedded!.url;
   const operatorKey = randomBytes(32).toString('hex');
-  const config = loadConfig({
-    ...process.env,
-    DATA_DIR: dir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    PLATFORM_API_KEY: operatorKey,
-    DB_POOL_SIZE: '20',
-    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+  const port = await freePort();
+  const server = spawn(process.execPath, serverArgs(), {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      DATA_DIR: dir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      PLATFORM_API_KEY: operatorKey,
+      DB_POOL_SIZE: '20',
+      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const { app } = await createApp(config, url, pino({ level: 'silent' }));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (server.exitCode !== null) throw new Error('the server exited');
+    try {
+      if ((await fetch(`${base}/health/ready`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 600) throw new Error('the server did not start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const admin = { authorization: `Bearer ${operatorKey}`, 'content-type': 'application/json' };
@@ -260,7 +273,8 @@ async function main(): Promise<void> {
     );
   } finally {
     await client.end();
-    await app.close();
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
     await embedded?.stop();
     await rm(dir, { recursive: true, force: true });
   }
