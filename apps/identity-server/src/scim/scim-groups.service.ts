@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   applyPatch,
-  filterToSql,
   GROUP_RESOURCE,
   invalidValue,
   normalizeResource,
@@ -24,10 +23,11 @@ import {
   checkIfMatch,
   listResponse,
   nextUpdate,
-  sortExpression,
+  readPage,
   versionOf,
   wants,
   type ListParams,
+  type ListSource,
   type Projection,
   type ScimResource,
 } from './scim-protocol.js';
@@ -56,6 +56,15 @@ interface GroupFields {
 
 const COLUMNS = 't.id, t.name, t.external_id, t.parent_id, t.created_at, t.updated_at';
 
+const GROUPS: ListSource = {
+  from: 'teams t',
+  alias: 't',
+  columns: COLUMNS,
+  conditions: [],
+  attributes: GROUP_ATTRIBUTES,
+  coreSchema: SCHEMAS.group,
+};
+
 /** Shown in errors: enough ids to find the culprits, not the whole request back. */
 const IDS_IN_ERRORS = 5;
 
@@ -75,27 +84,11 @@ export class ScimGroupsService {
   ) {}
 
   async list(caller: ScimCaller, params: ListParams): Promise<ScimResource> {
-    const where = ['t.tenant_id = $1'];
-    const args: unknown[] = [caller.tenantId];
-    if (params.filter) {
-      const filter = filterToSql(params.filter, GROUP_ATTRIBUTES, 2);
-      where.push(`(${filter.sql})`);
-      args.push(...filter.params);
-    }
-    const order = params.sortBy
-      ? `${sortExpression(params.sortBy, GROUP_ATTRIBUTES, SCHEMAS.group)} ${params.descending ? 'DESC' : 'ASC'} NULLS LAST, t.created_at, t.id`
-      : 't.created_at, t.id';
-    const condition = where.join(' AND ');
-    const [total] = await this.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM teams t WHERE ${condition}`,
-      args,
-    );
-    const totalResults = total?.n ?? 0;
-    if (params.count === 0 || totalResults < params.startIndex)
-      return listResponse([], totalResults, params.startIndex);
-    const rows = await this.query<TeamRow>(
-      `SELECT ${COLUMNS} FROM teams t WHERE ${condition} ORDER BY ${order} LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
-      [...args, params.count, params.startIndex - 1],
+    const { rows, totalResults } = await readPage<TeamRow>(
+      this.dataSource,
+      GROUPS,
+      caller.tenantId,
+      params,
     );
     // Entra ID lists groups with excludedAttributes=members: the members are not read then.
     const members = wants(params, 'members', SCHEMAS.group)
@@ -399,17 +392,6 @@ export class ScimGroupsService {
       out.set(r.team_id, list);
     }
     return out;
-  }
-
-  private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    try {
-      return await this.dataSource.query<T[]>(sql, params);
-    } catch (error) {
-      const code = (error as { driverError?: { code?: string } }).driverError?.code;
-      if (code?.startsWith('22'))
-        throw new ScimError(400, 'invalidFilter', 'The filter compares a value of the wrong type');
-      throw error;
-    }
   }
 
   private toResource(row: TeamRow, members: Member[] | null): ScimResource {

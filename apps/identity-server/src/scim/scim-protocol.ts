@@ -1,5 +1,7 @@
 import type { FastifyReply } from 'fastify';
+import type { DataSource } from 'typeorm';
 import {
+  filterToSql,
   invalidValue,
   parseFilter,
   SCHEMAS,
@@ -89,6 +91,67 @@ export function listResponse(
   };
 }
 
+/** A resource table as lists read it: `from` names it with `alias`; `$1` is the tenant. */
+export interface ListSource {
+  from: string;
+  alias: string;
+  columns: string;
+  /** Conditions every row of the tenant meets (e.g. not removed), besides the tenant itself. */
+  conditions: string[];
+  attributes: SqlAttributeMap;
+  coreSchema: string;
+}
+
+/**
+ * One ListResponse page in SQL: the filter and sortBy translated through the attribute map, the
+ * total counted, the page read in a stable order (creation, then id, after sortBy).
+ */
+export async function readPage<T>(
+  dataSource: DataSource,
+  source: ListSource,
+  tenantId: string,
+  params: ListParams,
+): Promise<{ rows: T[]; totalResults: number }> {
+  const { alias } = source;
+  const where = [`${alias}.tenant_id = $1`, ...source.conditions];
+  const args: unknown[] = [tenantId];
+  if (params.filter) {
+    const filter = filterToSql(params.filter, source.attributes, 2);
+    where.push(`(${filter.sql})`);
+    args.push(...filter.params);
+  }
+  const stable = `${alias}.created_at, ${alias}.id`;
+  const order = params.sortBy
+    ? `${sortExpression(params.sortBy, source.attributes, source.coreSchema)} ${params.descending ? 'DESC' : 'ASC'} NULLS LAST, ${stable}`
+    : stable;
+  const condition = where.join(' AND ');
+  const [total] = await readQuery<{ n: number }>(
+    dataSource,
+    `SELECT count(*)::int AS n FROM ${source.from} WHERE ${condition}`,
+    args,
+  );
+  const totalResults = total?.n ?? 0;
+  if (params.count === 0 || totalResults < params.startIndex) return { rows: [], totalResults };
+  const rows = await readQuery<T>(
+    dataSource,
+    `SELECT ${source.columns} FROM ${source.from} WHERE ${condition} ORDER BY ${order} LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
+    [...args, params.count, params.startIndex - 1],
+  );
+  return { rows, totalResults };
+}
+
+/** A read whose values PostgreSQL cannot compare (a filter's fault) is 400, never a 500. */
+async function readQuery<T>(dataSource: DataSource, sql: string, params: unknown[]): Promise<T[]> {
+  try {
+    return await dataSource.query<T[]>(sql, params);
+  } catch (error) {
+    const code = (error as { driverError?: { code?: string } }).driverError?.code;
+    if (code?.startsWith('22'))
+      throw new ScimError(400, 'invalidFilter', 'The filter compares a value of the wrong type');
+    throw error;
+  }
+}
+
 /** A map key for a path as clients write it: case-folded, the core schema URN dropped. */
 export function attributeKey(path: string, coreSchema: string): string {
   const lower = path.trim().toLowerCase();
@@ -97,7 +160,7 @@ export function attributeKey(path: string, coreSchema: string): string {
 }
 
 /** The ORDER BY expression for sortBy (RFC 7644 §3.4.2.3); multi-valued: the primary value. */
-export function sortExpression(
+function sortExpression(
   sortBy: string,
   attributes: SqlAttributeMap,
   coreSchema: string,

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   applyPatch,
-  filterToSql,
   invalidValue,
   normalizeResource,
   parsePatch,
@@ -31,10 +30,11 @@ import {
   checkIfMatch,
   listResponse,
   nextUpdate,
-  sortExpression,
+  readPage,
   versionOf,
   wants,
   type ListParams,
+  type ListSource,
   type Projection,
   type ScimResource,
 } from './scim-protocol.js';
@@ -57,6 +57,15 @@ interface MemberRow {
 }
 
 const COLUMNS = `m.id, m.username, m.email, m.display_name, m.role, m.status, m.external_id, m.scim, m.created_at, m.updated_at`;
+
+const USERS: ListSource = {
+  from: 'memberships m',
+  alias: 'm',
+  columns: COLUMNS,
+  conditions: [`m.status <> 'removed'`],
+  attributes: USER_ATTRIBUTES,
+  coreSchema: SCHEMAS.user,
+};
 
 /** What a SCIM User sets on a membership. */
 interface MemberFields {
@@ -90,27 +99,11 @@ export class ScimUsersService {
   ) {}
 
   async list(caller: ScimCaller, params: ListParams): Promise<ScimResource> {
-    const where = ['m.tenant_id = $1', `m.status <> 'removed'`];
-    const args: unknown[] = [caller.tenantId];
-    if (params.filter) {
-      const filter = filterToSql(params.filter, USER_ATTRIBUTES, 2);
-      where.push(`(${filter.sql})`);
-      args.push(...filter.params);
-    }
-    const order = params.sortBy
-      ? `${sortExpression(params.sortBy, USER_ATTRIBUTES, SCHEMAS.user)} ${params.descending ? 'DESC' : 'ASC'} NULLS LAST, m.created_at, m.id`
-      : 'm.created_at, m.id';
-    const condition = where.join(' AND ');
-    const [total] = await this.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM memberships m WHERE ${condition}`,
-      args,
-    );
-    const totalResults = total?.n ?? 0;
-    if (params.count === 0 || totalResults < params.startIndex)
-      return listResponse([], totalResults, params.startIndex);
-    const rows = await this.query<MemberRow>(
-      `SELECT ${COLUMNS} FROM memberships m WHERE ${condition} ORDER BY ${order} LIMIT $${args.length + 1} OFFSET $${args.length + 2}`,
-      [...args, params.count, params.startIndex - 1],
+    const { rows, totalResults } = await readPage<MemberRow>(
+      this.dataSource,
+      USERS,
+      caller.tenantId,
+      params,
     );
     const groups = wants(params, 'groups', SCHEMAS.user)
       ? await this.groupsOf(
@@ -392,18 +385,6 @@ export class ScimUsersService {
       out.set(r.membership_id, list);
     }
     return out;
-  }
-
-  /** Reads run in SQL only; a value PostgreSQL cannot compare is the filter's fault. */
-  private async query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    try {
-      return await this.dataSource.query<T[]>(sql, params);
-    } catch (error) {
-      const code = (error as { driverError?: { code?: string } }).driverError?.code;
-      if (code?.startsWith('22'))
-        throw new ScimError(400, 'invalidFilter', 'The filter compares a value of the wrong type');
-      throw error;
-    }
   }
 
   private toResource(row: MemberRow, groups: GroupRef[]): ScimResource {
