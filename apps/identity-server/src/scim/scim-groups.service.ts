@@ -352,6 +352,7 @@ export class ScimGroupsService {
       meta,
       changes,
     });
+    // Team membership decides team grants: the tenant's cached policies drop on every instance.
     await this.policies.changed(em, caller.tenantId);
   }
 

@@ -160,11 +160,7 @@ export function attributeKey(path: string, coreSchema: string): string {
 }
 
 /** The ORDER BY expression for sortBy (RFC 7644 §3.4.2.3); multi-valued: the primary value. */
-function sortExpression(
-  sortBy: string,
-  attributes: SqlAttributeMap,
-  coreSchema: string,
-): string {
+function sortExpression(sortBy: string, attributes: SqlAttributeMap, coreSchema: string): string {
   const key = attributeKey(sortBy, coreSchema);
   const attribute = attributes[key];
   if (!attribute) throw invalidValue(`Cannot sort by "${sortBy}": no such attribute`);

@@ -146,11 +146,12 @@ export class ScimUsersService {
       updated_at: now,
     };
     const row = await this.write(async (em) => {
-      // The audit event and the announcement touch no tenant row: written first, they keep the
-      // tenant's lock (which serializes a tenant's creates for the seat count) short.
+      // The audit event and the policy announcement touch no tenant row: written first, they keep
+      // the tenant's lock (which serializes a tenant's creates for the seat count) short.
       await this.record(em, caller, 'scim.user.created', created.id, meta, {
         after: { ...summary(fields), role: created.role },
       });
+      await this.policies.changed(em, caller.tenantId);
       const tenant = await lockTenant(em, caller.tenantId);
       if (fields.active) await this.assertSeat(em, tenant);
       await em.insert(MembershipEntity, {
@@ -227,6 +228,7 @@ export class ScimUsersService {
         before: { userName: row.username, status: row.status, role: row.role },
         after: { status: 'removed' },
       });
+      await this.policies.changed(em, caller.tenantId);
     });
   }
 
@@ -284,6 +286,8 @@ export class ScimUsersService {
             updatedAt: updated.updated_at,
           },
         );
+        // Cached policies of the tenant drop on every instance when this commits.
+        await this.policies.changed(em, caller.tenantId);
         if (Object.keys(changes.after).length > 0)
           await this.record(em, caller, 'scim.user.updated', id, meta, changes);
         if (statusChanges) {
@@ -338,8 +342,6 @@ export class ScimUsersService {
       meta,
       changes,
     });
-    // Cached policies of the tenant drop on every instance when this commits.
-    await this.policies.changed(em, caller.tenantId);
   }
 
   /** SCIM creates and reactivations take a seat, as invitations do (active + pending < max). */
