@@ -278,6 +278,11 @@ describe('SCIM 2.0', () => {
       expect(ids(sorted)).toEqual([u.cid, u.bob, u.ann]);
       const byEmail = await c.request('GET', '/Users?sortBy=emails');
       expect(ids(byEmail)).toEqual([u.ann, u.bob, u.cid]);
+      const byEmailValue = await c.request(
+        'GET',
+        '/Users?sortBy=emails.value&sortOrder=Descending',
+      );
+      expect(ids(byEmailValue)).toEqual([u.cid, u.bob, u.ann]);
       expectScimError(await c.request('GET', '/Users?count=ten'), 400, 'invalidValue');
       expectScimError(await c.request('GET', '/Users?sortOrder=up'), 400, 'invalidValue');
       expectScimError(await c.request('GET', '/Users?sortBy=shoeSize'), 400, 'invalidValue');
@@ -295,6 +300,58 @@ describe('SCIM 2.0', () => {
       expect(without.body.Resources[0]).not.toHaveProperty('emails');
       expect(without.body.Resources[0]).toHaveProperty('userName');
     });
+  });
+
+  it('reads bodies as scim+json or json with any charset, and a bodiless DELETE with a Content-Type', async () => {
+    const c = await scimClient(t);
+    for (const [i, type] of [
+      'application/scim+json; charset=utf-8',
+      'application/json; charset=utf-8',
+      'APPLICATION/SCIM+JSON',
+    ].entries()) {
+      const res = await t.request('POST', '/scim/v2/Users', {
+        token: c.token,
+        raw: JSON.stringify(user(`type${i}@example.com`)),
+        headers: { 'content-type': type },
+      });
+      expect(res.status).toBe(201);
+    }
+    const [one] = await t.sql(
+      `SELECT id FROM memberships WHERE tenant_id = $1 AND username = 'type0@example.com'`,
+      [c.tenantId],
+    );
+    const del = await t.request('DELETE', `/scim/v2/Users/${one.id}`, {
+      token: c.token,
+      raw: '',
+      headers: { 'content-type': 'application/scim+json' },
+    });
+    expect(del.status).toBe(204);
+    expectScimError(
+      await t.request('POST', '/scim/v2/Users', {
+        token: c.token,
+        raw: '',
+        headers: { 'content-type': 'application/scim+json' },
+      }),
+      400,
+      'invalidSyntax',
+    );
+    expectScimError(
+      await t.request('POST', '/scim/v2/Users', {
+        token: c.token,
+        raw: 'userName x',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      415,
+    );
+    // the admin API keeps refusing SCIM's media type
+    expectProblem(
+      await t.request('POST', '/api/v1/tenants', {
+        raw: '{"name":"x"}',
+        headers: { 'content-type': 'application/scim+json' },
+      }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('keeps versions: ETag on every resource, If-Match honoured', async () => {

@@ -84,6 +84,17 @@ export async function createApp(
       void parseJson(request, body.toString(), done);
     },
   );
+  // SCIM clients send DELETEs with a Content-Type and no body: there is nothing to parse.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const length = request.headers['content-length'];
+    if (
+      isScimPath(request.url) &&
+      request.headers['transfer-encoding'] === undefined &&
+      (length === undefined || length === '0')
+    )
+      delete request.headers['content-type'];
+    done();
+  });
   installMetrics(fastify);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

@@ -162,7 +162,14 @@ export function attributeKey(path: string, coreSchema: string): string {
 /** The ORDER BY expression for sortBy (RFC 7644 §3.4.2.3); multi-valued: the primary value. */
 function sortExpression(sortBy: string, attributes: SqlAttributeMap, coreSchema: string): string {
   const key = attributeKey(sortBy, coreSchema);
-  const attribute = attributes[key];
+  // `emails.value`: a sub-attribute of a multi-valued attribute sorts by the primary element's.
+  const dot = key.lastIndexOf('.');
+  const parent = dot > 0 ? attributes[key.slice(0, dot)] : undefined;
+  const attribute =
+    attributes[key] ??
+    (parent?.kind === 'jsonArray' && parent.subAttributes[key.slice(dot + 1)]
+      ? { ...parent, defaultSub: key.slice(dot + 1) }
+      : undefined);
   if (!attribute) throw invalidValue(`Cannot sort by "${sortBy}": no such attribute`);
   const fold = (sql: string, caseExact: boolean, type: string) =>
     type === 'string' && !caseExact ? `lower(${sql})` : sql;
