@@ -30,6 +30,31 @@ describe('policy changes across server processes', () => {
     await db?.drop();
   });
 
+  /** Notifications B has received so far (its /metrics counter), all kinds together. */
+  async function heard(server: ServerProcess): Promise<number> {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    return [...text.matchAll(/^identity_invalidations_received_total\{[^}]*\} (\d+)/gm)].reduce(
+      (sum, m) => sum + Number(m[1]),
+      0,
+    );
+  }
+
+  /**
+   * Runs a change through A and waits until B has heard its notification. On an idle machine it
+   * arrives in well under a millisecond; on a loaded CI machine the listening backend may be
+   * scheduled late, and the guarantee is "the next request after it arrives", so the test waits
+   * for the arrival instead of racing it (bounded: a lost notification still fails the test).
+   */
+  async function throughA<T>(change: () => Promise<T>): Promise<T> {
+    const before = await heard(b);
+    const result = await change();
+    for (let waited = 0; (await heard(b)) === before; waited += 5) {
+      if (waited > 5000) throw new Error('B never heard the change');
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return result;
+  }
+
   async function call(
     server: ServerProcess,
     method: string,
@@ -72,9 +97,11 @@ describe('policy changes across server processes', () => {
 
     expect(
       (
-        await call(a, 'PATCH', `${t}/roles/reader`, OPERATOR_KEY, {
-          permissions: [{ action: 'read', subject: 'Team' }],
-        })
+        await throughA(() =>
+          call(a, 'PATCH', `${t}/roles/reader`, OPERATOR_KEY, {
+            permissions: [{ action: 'read', subject: 'Team' }],
+          }),
+        )
       ).status,
     ).toBe(200);
     // the very next requests through B follow the new rules
@@ -82,7 +109,9 @@ describe('policy changes across server processes', () => {
     expect((await call(b, 'GET', `${t}/teams`, key.key)).status).toBe(200);
 
     // and a key revoked through A is refused by B, which had it cached
-    expect((await call(a, 'DELETE', `${t}/api-keys/${key.id}`, OPERATOR_KEY)).status).toBe(204);
+    expect(
+      (await throughA(() => call(a, 'DELETE', `${t}/api-keys/${key.id}`, OPERATOR_KEY))).status,
+    ).toBe(204);
     expect((await call(b, 'GET', `${t}/teams`, key.key)).status).toBe(401);
   });
 
@@ -129,8 +158,11 @@ describe('policy changes across server processes', () => {
       reason: { role: 'viewer' },
     });
     expect(
-      (await call(a, 'PATCH', `${t}/members/${accepted.memberId}`, OPERATOR_KEY, { role: 'guest' }))
-        .status,
+      (
+        await throughA(() =>
+          call(a, 'PATCH', `${t}/members/${accepted.memberId}`, OPERATOR_KEY, { role: 'guest' }),
+        )
+      ).status,
     ).toBe(200);
     expect(await decide('read', 'Member')).toMatchObject({
       allowed: false,
@@ -141,16 +173,20 @@ describe('policy changes across server processes', () => {
     const team = (await call(a, 'POST', `${t}/teams`, OPERATOR_KEY, { name: 'Ops' })).body;
     expect(
       (
-        await call(a, 'PUT', `${t}/teams/${team.id}/permissions`, OPERATOR_KEY, {
-          permissions: [{ action: 'deploy', subject: 'Service' }],
-        })
+        await throughA(() =>
+          call(a, 'PUT', `${t}/teams/${team.id}/permissions`, OPERATOR_KEY, {
+            permissions: [{ action: 'deploy', subject: 'Service' }],
+          }),
+        )
       ).status,
     ).toBe(200);
     expect(
       (
-        await call(a, 'POST', `${t}/teams/${team.id}/members`, OPERATOR_KEY, {
-          memberId: accepted.memberId,
-        })
+        await throughA(() =>
+          call(a, 'POST', `${t}/teams/${team.id}/members`, OPERATOR_KEY, {
+            memberId: accepted.memberId,
+          }),
+        )
       ).status,
     ).toBe(201);
     expect(await decide('deploy', 'Service')).toMatchObject({
@@ -158,8 +194,11 @@ describe('policy changes across server processes', () => {
       reason: { code: 'allowed_by_team', teamId: team.id },
     });
     expect(
-      (await call(a, 'DELETE', `${t}/teams/${team.id}/members/${accepted.memberId}`, OPERATOR_KEY))
-        .status,
+      (
+        await throughA(() =>
+          call(a, 'DELETE', `${t}/teams/${team.id}/members/${accepted.memberId}`, OPERATOR_KEY),
+        )
+      ).status,
     ).toBe(204);
     expect(await decide('deploy', 'Service')).toMatchObject({ allowed: false });
   });

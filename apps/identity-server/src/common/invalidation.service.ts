@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
+import { Counter } from 'prom-client';
+import { registry } from '../metrics/metrics.js';
 import {
   DataSource,
   type EntityManager,
@@ -9,6 +11,14 @@ import {
 } from 'typeorm';
 
 export const INVALIDATION_CHANNEL = 'identity_invalidation';
+
+/** Notifications heard from every instance (this one's included), applied to the caches. */
+const received = new Counter({
+  name: 'identity_invalidations_received_total',
+  help: 'Cache invalidations received over LISTEN/NOTIFY, by kind',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
 
 /**
  * What changed: a session, every session of an account, a tenant's access rules, whatever decides
@@ -94,7 +104,9 @@ export class InvalidationService implements OnApplicationBootstrap, OnApplicatio
     client.on('notification', (message) => {
       if (message.channel !== INVALIDATION_CHANNEL || !message.payload) return;
       try {
-        this.emit(JSON.parse(message.payload) as Invalidation);
+        const event = JSON.parse(message.payload) as Invalidation;
+        this.emit(event);
+        received.inc({ kind: event.kind });
       } catch {
         this.logger.warn('ignored a malformed invalidation message');
       }
