@@ -146,29 +146,40 @@ export class ScimUsersService {
       updated_at: now,
     };
     const row = await this.write(async (em) => {
-      // The audit event and the policy announcement touch no tenant row: written first, they keep
-      // the tenant's lock (which serializes a tenant's creates for the seat count) short.
+      // The audit event touches no tenant row: written first, it keeps the tenant's lock (which
+      // serializes a tenant's creates for the seat count) short. A new member is in no cached
+      // policy anywhere, so a create announces nothing.
       await this.record(em, caller, 'scim.user.created', created.id, meta, {
         after: { ...summary(fields), role: created.role },
       });
-      await this.policies.changed(em, caller.tenantId);
       const tenant = await lockTenant(em, caller.tenantId);
-      if (fields.active) await this.assertSeat(em, tenant);
-      await em.insert(MembershipEntity, {
-        tenantId: caller.tenantId,
-        id: created.id,
-        accountId: null,
-        username: created.username,
-        email: created.email,
-        displayName: created.display_name,
-        role: created.role,
-        status: created.status,
-        externalId: created.external_id,
-        scim: created.scim,
-        lastActiveAt: null,
-        createdAt: now,
-        updatedAt: now,
-      });
+      // One statement inserts the member and, for an active one, checks the seat limit; it runs
+      // after the lock, so it counts every create committed before it.
+      const inserted: { id: string }[] = await em.query(
+        `INSERT INTO memberships (tenant_id, id, account_id, username, email, display_name, role, status,
+                                  external_id, scim, last_active_at, created_at, updated_at)
+         SELECT $1, $2, NULL, $3, $4, $5, $6, $7, $8, $9::jsonb, NULL, $10, $10
+          WHERE NOT $11::boolean
+             OR (SELECT count(*) FROM memberships WHERE tenant_id = $1 AND status = 'active')
+              + (SELECT count(*) FROM invitations
+                  WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()) < $12
+         RETURNING id`,
+        [
+          caller.tenantId,
+          created.id,
+          created.username,
+          created.email,
+          created.display_name,
+          created.role,
+          created.status,
+          created.external_id,
+          JSON.stringify(created.scim),
+          now,
+          fields.active,
+          tenant.settings.maxMembers,
+        ],
+      );
+      if (inserted.length === 0) throw seatLimitReached(tenant);
       return created;
     }, fields.username);
     return this.toResource(row, []);
@@ -347,12 +358,7 @@ export class ScimUsersService {
   /** SCIM creates and reactivations take a seat, as invitations do (active + pending < max). */
   private async assertSeat(em: EntityManager, tenant: TenantEntity): Promise<void> {
     const { members, pendingInvitations } = await this.memberships.seats(tenant.id, em);
-    if (members + pendingInvitations >= tenant.settings.maxMembers) {
-      throw new DomainException(
-        ErrorCode.SeatLimitReached,
-        `All ${tenant.settings.maxMembers} seats of this organization are taken by active members and pending invitations`,
-      );
-    }
+    if (members + pendingInvitations >= tenant.settings.maxMembers) throw seatLimitReached(tenant);
   }
 
   private async find(em: EntityManager, tenantId: string, id: string): Promise<MemberRow> {
@@ -485,4 +491,11 @@ function summary(fields: MemberFields): Record<string, unknown> {
     externalId: fields.externalId,
     active: fields.active,
   };
+}
+
+function seatLimitReached(tenant: TenantEntity): DomainException {
+  return new DomainException(
+    ErrorCode.SeatLimitReached,
+    `All ${tenant.settings.maxMembers} seats of this organization are taken by active members and pending invitations`,
+  );
 }
