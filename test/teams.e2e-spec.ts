@@ -212,6 +212,17 @@ describe('teams', () => {
       'permission_denied',
     );
     expect(await snapshot(o)).toEqual(before);
+    const refusals = await t.request(
+      'GET',
+      `/api/v1/tenants/${o.tenantId}/audit-events?type=access.denied&targetId=${sales}`,
+      { token: o.founder.accessToken },
+    );
+    expect(refusals.body.data).toEqual([
+      expect.objectContaining({
+        target: { type: 'team', id: sales },
+        changes: { after: { code: 'permission_denied', permission: 'update Team (or team lead)' } },
+      }),
+    ]);
     // a Manager manages teams by role
     const manager = await join(t, o, 'manager');
     expect(

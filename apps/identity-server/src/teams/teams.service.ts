@@ -260,7 +260,7 @@ export class TeamsService {
   ): Promise<{ created: boolean; member: { memberId: string; teamId: string; lead: boolean } }> {
     return this.dataSource.transaction(async (em) => {
       await this.lockTeam(em, tenantId, teamId);
-      await this.assertMayEditMembers(em, tenantId, teamId, editor);
+      await this.assertMayEditMembers(em, tenantId, teamId, editor, meta);
       const [member]: { status: string }[] = await em.query(
         'SELECT status FROM memberships WHERE tenant_id = $1 AND id = $2 FOR SHARE',
         [tenantId, dto.memberId],
@@ -316,7 +316,7 @@ export class TeamsService {
   ): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       await this.lockTeam(em, tenantId, teamId);
-      await this.assertMayEditMembers(em, tenantId, teamId, editor);
+      await this.assertMayEditMembers(em, tenantId, teamId, editor, meta);
       // DELETE answers [rows, count] through TypeORM.
       const [removed] = isUuid(memberId)
         ? await em.query<[{ lead: boolean }[], number]>(
@@ -365,12 +365,16 @@ export class TeamsService {
     });
   }
 
-  /** A lead-only caller must lead this team or a team above it. */
+  /**
+   * A lead-only caller must lead this team or a team above it. A refusal is an `access.denied`
+   * event like the guard's, written on its own since the change's transaction rolls back.
+   */
   private async assertMayEditMembers(
     em: EntityManager,
     tenantId: string,
     teamId: string,
     editor: TeamEditor,
+    meta: RequestMeta,
   ): Promise<void> {
     if (!editor.leadOnly) return;
     const [row]: { lead: boolean }[] = editor.membershipId
@@ -385,11 +389,24 @@ export class TeamsService {
           [tenantId, teamId, editor.membershipId],
         )
       : [];
-    if (!row?.lead)
+    if (!row?.lead) {
+      await this.dataSource.transaction((denial) =>
+        this.audit.record(denial, {
+          tenantId,
+          type: 'access.denied',
+          actor: actorOf(editor.principal),
+          target: { type: 'team', id: teamId },
+          meta,
+          changes: {
+            after: { code: ErrorCode.PermissionDenied, permission: 'update Team (or team lead)' },
+          },
+        }),
+      );
       throw new DomainException(
         ErrorCode.PermissionDenied,
         'Only the leads of this team (or of a team above it) and those whose role manages teams may change its members',
       );
+    }
   }
 
   private async lockTeam(em: EntityManager, tenantId: string, id: string): Promise<TeamEntity> {
