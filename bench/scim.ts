@@ -11,25 +11,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '#database';
 import { serverArgs } from './server-args.js';
-
-/** The part of autocannon's API used here (the package ships no types). */
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  amount: number;
-  headers: Record<string, string>;
-  requests: {
-    method: string;
-    setupRequest: (request: Record<string, unknown>) => Record<string, unknown>;
-  }[];
-}) => Promise<{ requests: { total: number }; duration: number; non2xx: number; errors: number }>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const CREATES = Number(process.env.BENCH_CREATES ?? 3000);
 const CONCURRENCY = 16;

@@ -1,5 +1,6 @@
 import { BUILT_IN_ROLE_KEYS, BUILT_IN_ROLES, canGrantRole, type BuiltInRoleKey } from './roles.js';
-import { decideForRole, rolesAllowed } from './ability.js';
+import { rolesAllowed } from './ability.js';
+import { builtInRules, compilePolicy, decide } from './policy.js';
 
 describe('built-in role matrix', () => {
   it.each<[BuiltInRoleKey, string, string, boolean]>([
@@ -22,7 +23,14 @@ describe('built-in role matrix', () => {
     ['guest', 'read', 'Member', true],
     ['guest', 'read', 'Tenant', false],
   ])('%s may %s %s: %s', (role, action, subject, allowed) => {
-    const decision = decideForRole(role, action, subject);
+    const policy = compilePolicy({
+      kind: 'member',
+      id: 'm',
+      role,
+      roleRules: builtInRules(role),
+      teams: [],
+    });
+    const decision = decide(policy, action, subject);
     expect(decision.allowed).toBe(allowed);
     expect(decision.reason.role).toBe(role);
     expect(decision.reason.code).toBe(allowed ? 'allowed_by_role' : 'no_matching_rule');

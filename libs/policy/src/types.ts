@@ -25,14 +25,3 @@ export type BuiltInSubject = (typeof BUILT_IN_SUBJECTS)[number];
 
 export const BUILT_IN_ACTIONS = ['manage', 'create', 'read', 'update', 'delete'] as const;
 export type BuiltInAction = (typeof BUILT_IN_ACTIONS)[number];
-
-export interface DecisionReason {
-  code: 'allowed_by_role' | 'allowed_as_operator' | 'no_matching_rule' | 'denied_by_rule';
-  role?: string;
-  rule?: PermissionRule;
-}
-
-export interface Decision {
-  allowed: boolean;
-  reason: DecisionReason;
-}
