@@ -5,6 +5,7 @@ import { newId, type CursorKey } from '#database';
 import { keyset, pageOf } from '../common/pagination.js';
 import type { Actor, RequestMeta } from '../auth/principal.js';
 import { AuditEventEntity, type AuditChanges } from './audit-event.entity.js';
+import { columnsOf } from '../database/columns.js';
 
 /**
  * Events about accounts rather than tenants (sign-ins, sessions, MFA, passwords) are kept under
@@ -54,22 +55,16 @@ export class AuditService {
         'audit events are written inside the transaction of the change they describe',
       );
     }
-    const row: AuditEventEntity = {
-      tenantId: event.tenantId,
-      id: newId(),
-      type: event.type,
-      actorType: event.actor.type,
-      actorId: event.actor.id,
-      targetType: event.target.type,
-      targetId: event.target.id,
-      ip: event.meta.ip,
-      userAgent: event.meta.userAgent,
-      requestId: event.meta.requestId,
-      changes: event.changes ?? null,
-      at: new Date(),
-    };
-    // jsonb columns do not fit TypeORM's deep-partial insert type; the row is fully typed above.
-    await em.insert(AuditEventEntity, row as QueryDeepPartialEntity<AuditEventEntity>);
+    // jsonb columns do not fit TypeORM's deep-partial insert type; the row is fully typed.
+    await em.insert(AuditEventEntity, rowOf(event) as QueryDeepPartialEntity<AuditEventEntity>);
+  }
+
+  /**
+   * The event as a row keyed by column name, for a database function that writes it in the same
+   * statement as the change it describes (see the `provision_member` migration).
+   */
+  columnsOf(event: AuditRecord): Record<string, unknown> {
+    return columnsOf(this.dataSource, AuditEventEntity, rowOf(event));
   }
 
   /** An event about a person (sign-in, MFA, password), acting on their own account. */
@@ -134,5 +129,22 @@ function toView(e: AuditEventEntity): AuditEventView {
     requestId: e.requestId,
     at: e.at.toISOString(),
     ...(e.changes ? { changes: e.changes } : {}),
+  };
+}
+
+function rowOf(event: AuditRecord): AuditEventEntity {
+  return {
+    tenantId: event.tenantId,
+    id: newId(),
+    type: event.type,
+    actorType: event.actor.type,
+    actorId: event.actor.id,
+    targetType: event.target.type,
+    targetId: event.target.id,
+    ip: event.meta.ip,
+    userAgent: event.meta.userAgent,
+    requestId: event.meta.requestId,
+    changes: event.changes ?? null,
+    at: new Date(),
   };
 }

@@ -3,6 +3,7 @@ import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
 import { AuditEventEntity } from '../audit/audit-event.entity.js';
 import { PlatformCredentialEntity } from '../auth/platform-credential.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantSeatsEntity } from '../tenants/tenant-seats.entity.js';
 import { MIGRATIONS } from '../migrations/index.js';
 import { AccountEntity } from '../accounts/account.entity.js';
 import { MembershipEntity } from '../members/membership.entity.js';
@@ -27,6 +28,7 @@ import { ScimTokenEntity } from '../scim/scim-token.entity.js';
 /** Every entity of the server; the migration CLI, the app and the schema test share this list. */
 export const ENTITIES = [
   TenantEntity,
+  TenantSeatsEntity,
   ApiKeyEntity,
   AuditEventEntity,
   PlatformCredentialEntity,

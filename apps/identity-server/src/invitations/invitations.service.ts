@@ -312,7 +312,7 @@ export class InvitationsService {
         );
       }
       const [seats]: { n: number }[] = await em.query(
-        `SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND status = 'active'`,
+        'SELECT active_members AS n FROM tenant_seats WHERE tenant_id = $1',
         [tenant.id],
       );
       if ((seats?.n ?? 0) >= tenant.settings.maxMembers) {
@@ -486,7 +486,7 @@ async function assertNoConflict(
 /** Active members plus pending invitations may not reach maxMembers. */
 async function assertSeatForInvitation(em: EntityManager, tenant: TenantEntity): Promise<void> {
   const [row]: { n: number }[] = await em.query(
-    `SELECT (SELECT count(*) FROM memberships WHERE tenant_id = $1 AND status = 'active')
+    `SELECT (SELECT active_members FROM tenant_seats WHERE tenant_id = $1)
           + (SELECT count(*) FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()) AS n`,
     [tenant.id],
   );

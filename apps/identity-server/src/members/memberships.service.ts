@@ -99,7 +99,7 @@ export class MembershipsService {
     em: EntityManager = this.dataSource.manager,
   ): Promise<{ members: number; pendingInvitations: number }> {
     const [row]: { members: number; pending: number }[] = await em.query(
-      `SELECT (SELECT count(*)::int FROM memberships WHERE tenant_id = $1 AND status = 'active') AS members,
+      `SELECT (SELECT active_members FROM tenant_seats WHERE tenant_id = $1) AS members,
               (SELECT count(*)::int FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()) AS pending`,
       [tenantId],
     );

@@ -7,6 +7,7 @@ import { AccessRules1795355787301 } from './1795355787301-AccessRules.js';
 import { Invitations1795354575956 } from './1795354575956-Invitations.js';
 import { TeamsAndRoles1795599842496 } from './1795599842496-TeamsAndRoles.js';
 import { Scim1795600285015 } from './1795600285015-Scim.js';
+import { SeatCounter1795604292289 } from './1795604292289-SeatCounter.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   AccessRules1795355787301,
   TeamsAndRoles1795599842496,
   Scim1795600285015,
+  SeatCounter1795604292289,
 ];

@@ -11,7 +11,7 @@ import {
   USER_RESOURCE,
 } from '#scim';
 import { isUuid, newId } from '#database';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import { PolicyService } from '../authz/policy.service.js';
 import type { RequestMeta } from '../auth/principal.js';
 import { uniqueViolation } from '../common/db-errors.js';
@@ -22,7 +22,8 @@ import { assertAnotherAdmin } from '../members/members.service.js';
 import { MembershipEntity } from '../members/membership.entity.js';
 import { MembershipsService } from '../members/memberships.service.js';
 import { lockTenant } from '../tenants/tenants.service.js';
-import type { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantEntity } from '../tenants/tenant.entity.js';
+import { columnsOf } from '../database/columns.js';
 import { USER_ATTRIBUTES, USER_COLUMN_ATTRIBUTES } from './scim-attributes.js';
 import { SCIM_BASE_PATH } from './scim-errors.js';
 import {
@@ -145,43 +146,50 @@ export class ScimUsersService {
       created_at: now,
       updated_at: now,
     };
-    const row = await this.write(async (em) => {
-      // The audit event touches no tenant row: written first, it keeps the tenant's lock (which
-      // serializes a tenant's creates for the seat count) short. A new member is in no cached
-      // policy anywhere, so a create announces nothing.
-      await this.record(em, caller, 'scim.user.created', created.id, meta, {
+    // One round trip: provision_member (a migration) locks the tenant, counts seats for an active
+    // member, and inserts the member and its audit event atomically. A new member is in no cached
+    // policy anywhere, so a create announces nothing.
+    const member: MembershipEntity = {
+      tenantId: caller.tenantId,
+      id: created.id,
+      accountId: null,
+      username: created.username,
+      email: created.email,
+      displayName: created.display_name,
+      role: created.role,
+      status: created.status,
+      externalId: created.external_id,
+      scim: created.scim,
+      lastActiveAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const audit = this.audit.columnsOf(
+      auditOf(caller, 'scim.user.created', created.id, meta, {
         after: { ...summary(fields), role: created.role },
-      });
-      const tenant = await lockTenant(em, caller.tenantId);
-      // One statement inserts the member and, for an active one, checks the seat limit; it runs
-      // after the lock, so it counts every create committed before it.
-      const inserted: { id: string }[] = await em.query(
-        `INSERT INTO memberships (tenant_id, id, account_id, username, email, display_name, role, status,
-                                  external_id, scim, last_active_at, created_at, updated_at)
-         SELECT $1, $2, NULL, $3, $4, $5, $6, $7, $8, $9::jsonb, NULL, $10, $10
-          WHERE NOT $11::boolean
-             OR (SELECT count(*) FROM memberships WHERE tenant_id = $1 AND status = 'active')
-              + (SELECT count(*) FROM invitations
-                  WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()) < $12
-         RETURNING id`,
-        [
-          caller.tenantId,
-          created.id,
-          created.username,
-          created.email,
-          created.display_name,
-          created.role,
-          created.status,
-          created.external_id,
-          JSON.stringify(created.scim),
-          now,
-          fields.active,
-          tenant.settings.maxMembers,
-        ],
-      );
-      if (inserted.length === 0) throw seatLimitReached(tenant);
-      return created;
-    }, fields.username);
+      }),
+    );
+    const [result] = await this.write(
+      () =>
+        this.dataSource.query<{ outcome: string }[]>(
+          'SELECT provision_member($1, $2, $3, $4) AS outcome',
+          [
+            caller.tenantId,
+            JSON.stringify(columnsOf(this.dataSource, MembershipEntity, member)),
+            JSON.stringify(audit),
+            fields.active,
+          ],
+        ),
+      fields.username,
+    );
+    if (result?.outcome === 'seat_limit') {
+      const tenant = await this.dataSource
+        .getRepository(TenantEntity)
+        .findOneByOrFail({ id: caller.tenantId });
+      throw seatLimitReached(tenant.settings.maxMembers);
+    }
+    if (result?.outcome !== 'created') throw new DomainException(ErrorCode.TenantNotFound);
+    const row = created;
     return this.toResource(row, []);
   }
 
@@ -345,20 +353,14 @@ export class ScimUsersService {
     meta: RequestMeta,
     changes: { before?: Record<string, unknown>; after?: Record<string, unknown> },
   ): Promise<void> {
-    await this.audit.record(em, {
-      tenantId: caller.tenantId,
-      type,
-      actor: { type: 'scim_token', id: caller.tokenId },
-      target: { type: 'member', id: memberId },
-      meta,
-      changes,
-    });
+    await this.audit.record(em, auditOf(caller, type, memberId, meta, changes));
   }
 
   /** SCIM creates and reactivations take a seat, as invitations do (active + pending < max). */
   private async assertSeat(em: EntityManager, tenant: TenantEntity): Promise<void> {
     const { members, pendingInvitations } = await this.memberships.seats(tenant.id, em);
-    if (members + pendingInvitations >= tenant.settings.maxMembers) throw seatLimitReached(tenant);
+    if (members + pendingInvitations >= tenant.settings.maxMembers)
+      throw seatLimitReached(tenant.settings.maxMembers);
   }
 
   private async find(em: EntityManager, tenantId: string, id: string): Promise<MemberRow> {
@@ -493,9 +495,27 @@ function summary(fields: MemberFields): Record<string, unknown> {
   };
 }
 
-function seatLimitReached(tenant: TenantEntity): DomainException {
+function seatLimitReached(maxMembers: number): DomainException {
   return new DomainException(
     ErrorCode.SeatLimitReached,
-    `All ${tenant.settings.maxMembers} seats of this organization are taken by active members and pending invitations`,
+    `All ${maxMembers} seats of this organization are taken by active members and pending invitations`,
   );
+}
+
+/** A SCIM change to a member, as the audit trail records it: the token is the actor. */
+function auditOf(
+  caller: ScimCaller,
+  type: string,
+  memberId: string,
+  meta: RequestMeta,
+  changes: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+): AuditRecord {
+  return {
+    tenantId: caller.tenantId,
+    type,
+    actor: { type: 'scim_token', id: caller.tokenId },
+    target: { type: 'member', id: memberId },
+    meta,
+    changes,
+  };
 }
