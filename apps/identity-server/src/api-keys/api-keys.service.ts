@@ -6,10 +6,10 @@ import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
 import { ActivityWriter } from '../common/activity-writer.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { fieldErrors } from '../common/problem.filter.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { lockTenant } from '../tenants/tenants.service.js';
 import { InvalidationService } from '../common/invalidation.service.js';
+import { futureExpiry, PrefixCache } from '../common/credentials.js';
 import { assertRoleExists } from '../roles/roles.service.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/api-key.dto.js';
@@ -33,21 +33,14 @@ export interface AuthenticatedKey {
   name: string;
 }
 
-interface CachedKey {
-  key: AuthenticatedKey;
-  hash: Buffer;
-  expiresAt: number | null;
-  lastUsedAt: Date | null;
-  at: number;
-}
-
+/** A key's rows are kept per instance this long at most; a revocation drops them at once. */
 const CACHE_TTL_MS = 60_000;
 
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger('ApiKeys');
   private readonly lastUsed = new ActivityWriter(this.logger, 'the last use of an API key');
-  private readonly cache = new Map<string, CachedKey>();
+  private readonly cache = new PrefixCache<ApiKeyEntity>(CACHE_TTL_MS);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -56,9 +49,7 @@ export class ApiKeysService {
   ) {
     invalidation.subscribe((event) => {
       if (event.kind === 'all') this.cache.clear();
-      else if (event.kind === 'api_key')
-        for (const [prefix, entry] of this.cache)
-          if (entry.key.id === event.id) this.cache.delete(prefix);
+      else if (event.kind === 'api_key') this.cache.forget((key) => key.id === event.id);
     });
   }
 
@@ -75,10 +66,7 @@ export class ApiKeysService {
         `A ${principal.role} key cannot create a ${role} key`,
       );
     }
-    const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw fieldErrors([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
-    }
+    const expiresAt = futureExpiry(dto.expiresAt);
     const issued = issueSecret(TENANT_KEY_KIND);
     const row: ApiKeyEntity = {
       tenantId,
@@ -163,48 +151,28 @@ export class ApiKeysService {
   }
 
   /**
-   * The live key that matches the credential, compared in constant time; null otherwise. Keys
-   * found are kept per instance (by their non-secret prefix, with their hash) until revoked
-   * anywhere, expired, or a minute old, so a key's requests cost no query.
+   * The live key that matches the credential, compared in constant time; null otherwise. The
+   * rows a prefix names are cached per instance until revoked anywhere or a minute old, so a
+   * key's requests cost no query.
    */
   async authenticate(prefix: string, credential: string): Promise<AuthenticatedKey | null> {
-    const now = Date.now();
-    const cached = this.cache.get(prefix);
-    if (cached && now - cached.at < CACHE_TTL_MS && secretMatches(credential, cached.hash)) {
-      if (cached.expiresAt !== null && cached.expiresAt <= now) return null;
-      this.touch(cached.key, cached.lastUsedAt);
-      return cached.key;
-    }
-    const candidates = await this.dataSource
-      .getRepository(ApiKeyEntity)
-      .findBy({ prefix, revokedAt: IsNull() });
+    const candidates = await this.cache.rows(prefix, () =>
+      this.dataSource.getRepository(ApiKeyEntity).findBy({ prefix, revokedAt: IsNull() }),
+    );
     for (const key of candidates) {
       if (!secretMatches(credential, key.keyHash)) continue;
-      if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
-      const found = { id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
-      if (this.cache.size >= 10_000) this.cache.clear();
-      this.cache.set(prefix, {
-        key: found,
-        hash: key.keyHash,
-        expiresAt: key.expiresAt?.getTime() ?? null,
-        lastUsedAt: key.lastUsedAt,
-        at: now,
-      });
-      this.touch(found, key.lastUsedAt);
-      return found;
+      if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return null;
+      this.lastUsed.record(
+        key.id,
+        (at) =>
+          this.dataSource
+            .getRepository(ApiKeyEntity)
+            .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: at }),
+        key.lastUsedAt,
+      );
+      return { id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
     }
     return null;
-  }
-
-  private touch(key: AuthenticatedKey, lastUsedAt: Date | null): void {
-    this.lastUsed.record(
-      key.id,
-      (at) =>
-        this.dataSource
-          .getRepository(ApiKeyEntity)
-          .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: at }),
-      lastUsedAt,
-    );
   }
 }
 

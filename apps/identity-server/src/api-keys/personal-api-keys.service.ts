@@ -5,10 +5,10 @@ import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
 import type { RequestMeta } from '../auth/principal.js';
 import { ActivityWriter } from '../common/activity-writer.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { fieldErrors } from '../common/problem.filter.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import type { CreatePersonalKeyDto } from './dto/api-key.dto.js';
 import { PersonalApiKeyEntity } from './personal-api-key.entity.js';
+import { futureExpiry } from '../common/credentials.js';
 
 export const PERSONAL_KEY_KIND = 'pk';
 
@@ -37,10 +37,7 @@ export class PersonalApiKeysService {
     dto: CreatePersonalKeyDto,
     meta: RequestMeta,
   ): Promise<PersonalKeyView & { key: string }> {
-    const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw fieldErrors([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
-    }
+    const expiresAt = futureExpiry(dto.expiresAt);
     const issued = issueSecret(PERSONAL_KEY_KIND);
     const row: PersonalApiKeyEntity = {
       accountId,

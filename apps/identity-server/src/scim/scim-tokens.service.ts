@@ -5,9 +5,9 @@ import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
 import { ActivityWriter } from '../common/activity-writer.js';
 import { InvalidationService } from '../common/invalidation.service.js';
+import { futureExpiry, PrefixCache } from '../common/credentials.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
-import { fieldErrors } from '../common/problem.filter.js';
 import { lockTenant } from '../tenants/tenants.service.js';
 import type { CreateScimTokenDto } from './dto/scim-token.dto.js';
 import { ScimTokenEntity } from './scim-token.entity.js';
@@ -16,7 +16,6 @@ export const SCIM_TOKEN_KIND = 'scim';
 
 /** Token rows are cached per instance this long at most; a revocation drops them at once. */
 const CACHE_TTL_MS = 30_000;
-const CACHE_MAX = 10_000;
 
 export interface ScimTokenView {
   id: string;
@@ -43,7 +42,7 @@ export interface ScimCaller {
 export class ScimTokensService {
   private readonly logger = new Logger('ScimTokens');
   private readonly lastUsed = new ActivityWriter(this.logger, 'the last use of a SCIM token');
-  private readonly cache = new Map<string, { rows: ScimTokenEntity[]; at: number }>();
+  private readonly cache = new PrefixCache<ScimTokenEntity>(CACHE_TTL_MS);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -52,9 +51,7 @@ export class ScimTokensService {
   ) {
     invalidation.subscribe((event) => {
       if (event.kind === 'all') this.cache.clear();
-      else if (event.kind === 'scim_tokens')
-        for (const [prefix, entry] of this.cache)
-          if (entry.rows.some((k) => k.tenantId === event.id)) this.cache.delete(prefix);
+      else if (event.kind === 'scim_tokens') this.cache.forget((k) => k.tenantId === event.id);
     });
   }
 
@@ -64,10 +61,7 @@ export class ScimTokensService {
     principal: Principal,
     meta: RequestMeta,
   ): Promise<ScimTokenView & { token: string }> {
-    const expiresAt = dto.expiresAt ? new Date(dto.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) {
-      throw fieldErrors([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
-    }
+    const expiresAt = futureExpiry(dto.expiresAt);
     const issued = issueSecret(SCIM_TOKEN_KIND);
     const row: ScimTokenEntity = {
       tenantId,
@@ -195,16 +189,10 @@ export class ScimTokensService {
     return null;
   }
 
-  private async byPrefix(prefix: string): Promise<ScimTokenEntity[]> {
-    const cached = this.cache.get(prefix);
-    if (cached && Date.now() - cached.at < CACHE_TTL_MS) return cached.rows;
-    const rows = await this.dataSource.getRepository(ScimTokenEntity).findBy({ prefix });
-    // Only prefixes of real tokens are kept: unknown ones cannot fill the cache.
-    if (rows.length > 0) {
-      if (this.cache.size >= CACHE_MAX) this.cache.clear();
-      this.cache.set(prefix, { rows, at: Date.now() });
-    }
-    return rows;
+  private byPrefix(prefix: string): Promise<ScimTokenEntity[]> {
+    return this.cache.rows(prefix, () =>
+      this.dataSource.getRepository(ScimTokenEntity).findBy({ prefix }),
+    );
   }
 }
 
