@@ -89,7 +89,9 @@ describe('teams', () => {
       },
     );
     expect(events.body.data).toHaveLength(2);
-    void b;
+    // B went along with C: A now sits under C, B still under A
+    const bView = await t.request('GET', `${base(o)}/${b}`, { token: o.founder.accessToken });
+    expect(bView.body.parentTeamId).toBe(a);
   });
 
   it('never lets two concurrent moves make a cycle', async () => {
@@ -394,7 +396,7 @@ describe('teams', () => {
       (await t.request('DELETE', `${base(o)}/${backend}`, { token: o.founder.accessToken })).status,
     ).toBe(204);
     // moving sub-teams up next to a team of the same name is refused, not a 500
-    const a = await team(o, 'Same');
+    await team(o, 'Same');
     const parent = await team(o, 'Parent');
     await team(o, 'same', parent);
     expectProblem(
@@ -404,7 +406,6 @@ describe('teams', () => {
       409,
       'team_name_taken',
     );
-    void a;
   });
 
   it('takes a removed member out of every team', async () => {
