@@ -151,21 +151,12 @@ export class AccountsService {
   }
 
   /** Members provisioned over SCIM for this verified email become this account's. */
-  private async linkProvisioned(
+  private linkProvisioned(
     em: EntityManager,
     account: AccountEntity,
     meta: RequestMeta,
   ): Promise<void> {
-    for (const link of await this.memberships.linkVerifiedEmail(em, account)) {
-      await this.audit.record(em, {
-        tenantId: link.tenantId,
-        type: 'member.linked',
-        actor: { type: 'account', id: account.id },
-        target: { type: 'member', id: link.memberId },
-        meta,
-        changes: { after: { userId: account.id } },
-      });
-    }
+    return this.memberships.linkVerifiedEmail(em, account, meta);
   }
 
   async profile(accountId: string): Promise<ProfileView> {

@@ -181,7 +181,8 @@ export class AuthGuard implements CanActivate {
   ): Promise<{ id: string; role: string }> {
     const access = await this.memberships.access(tenantId, user.id);
     if (!access) throw new DomainException(ErrorCode.TenantNotFound);
-    if (access.status === 'suspended') throw new DomainException(ErrorCode.MemberSuspended);
+    // Admitted positively on what the status grants, never as "not suspended".
+    if (!access.hasAccess) throw new DomainException(ErrorCode.MemberSuspended);
     const mfaSatisfied = user.sessionId ? user.mfaVerified : access.accountHasMfa;
     if (access.mfaRequired && !mfaSatisfied) {
       throw new DomainException(

@@ -5,6 +5,7 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { PolicyService } from './policy.service.js';
 import type { AuthorizeDto } from './dto/authorize.dto.js';
+import { MEMBERSHIP_STATUS } from '../members/membership-status.js';
 
 export type AuthorizeResult =
   PolicyDecision | { allowed: false; reason: { code: 'member_not_active'; role: string } };
@@ -37,7 +38,7 @@ export class AuthzService {
         ErrorCode.MemberNotFound,
         `No member ${check.memberId} in this tenant`,
       );
-    if (member.status !== 'active')
+    if (!MEMBERSHIP_STATUS[member.status].hasAccess)
       return {
         allowed: false,
         reason: { code: 'member_not_active', role: member.policy.snapshot.role },

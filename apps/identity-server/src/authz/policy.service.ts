@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { builtInRules, compilePolicy, type PermissionRule, type Policy } from '#policy';
 import { InvalidationService } from '../common/invalidation.service.js';
+import type { MembershipStatus } from '../members/membership-status.js';
 
 export interface MemberPolicy {
   policy: Policy;
-  status: 'active' | 'suspended' | 'removed';
+  status: MembershipStatus;
 }
 
 interface Entry<T> {

@@ -18,7 +18,8 @@ import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { OutboxService, type Delivery } from '../mail/outbox.service.js';
-import { MembershipEntity } from '../members/membership.entity.js';
+import { MembershipLifecycle, seatLimitReached } from '../members/membership-lifecycle.service.js';
+import { MembershipsRepository } from '../members/memberships.repository.js';
 import { lockTenant } from '../tenants/tenants.service.js';
 import type { TenantEntity } from '../tenants/tenant.entity.js';
 import type {
@@ -28,6 +29,7 @@ import type {
 } from './dto/invitation.dto.js';
 import { InvitationEntity } from './invitation.entity.js';
 import { invitationEmail } from './invitation-email.js';
+import { assertInvitationAllows, invitationStatusOf } from './invitation-status.js';
 
 export const INVITATION_TOKEN_KIND = 'inv';
 const DAY_MS = 86_400_000;
@@ -64,6 +66,8 @@ export class InvitationsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly lifecycle: MembershipLifecycle,
+    private readonly memberships: MembershipsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -89,8 +93,8 @@ export class InvitationsService {
     const result = await this.dataSource.transaction(async (em) => {
       const tenant = await lockTenant(em, tenantId);
       await assertRoleExists(em, tenantId, dto.role);
-      await assertNoConflict(em, tenantId, dto.email, dto.username, null);
-      await assertSeatForInvitation(em, tenant);
+      await this.assertNoConflict(em, tenantId, dto.email, dto.username);
+      await this.assertSeat(em, tenant);
       const token = issueSecret(INVITATION_TOKEN_KIND);
       const now = new Date();
       const invitation: InvitationEntity = {
@@ -193,9 +197,9 @@ export class InvitationsService {
       const tenant = await lockTenant(em, tenantId);
       const invitation = await em.getRepository(InvitationEntity).findOneBy({ tenantId, id });
       if (!invitation) throw new DomainException(ErrorCode.InvitationNotFound);
-      assertOpen(invitation, false);
+      assertInvitationAllows(invitation, 'resend');
       // An expired invitation holds no seat; sending it again takes one.
-      if (invitation.expiresAt.getTime() <= Date.now()) await assertSeatForInvitation(em, tenant);
+      if (invitation.expiresAt.getTime() <= Date.now()) await this.assertSeat(em, tenant);
       const token = issueSecret(INVITATION_TOKEN_KIND);
       const now = new Date();
       const changes = {
@@ -239,7 +243,7 @@ export class InvitationsService {
         .where('i.tenant_id = :tenantId AND i.id = :id', { tenantId, id })
         .getOne();
       if (!found) throw new DomainException(ErrorCode.InvitationNotFound);
-      assertOpen(found, false);
+      assertInvitationAllows(found, 'revoke');
       await em.update(
         InvitationEntity,
         { tenantId, id },
@@ -274,7 +278,7 @@ export class InvitationsService {
       tenantName: tenant?.name ?? '',
       role: invitation.role,
       identityProvider: invitation.identityProvider,
-      status: statusOf(invitation),
+      status: invitationStatusOf(invitation),
       expiresAt: invitation.expiresAt.toISOString(),
     };
   }
@@ -293,7 +297,7 @@ export class InvitationsService {
     return this.dataSource.transaction(async (em) => {
       const tenant = await lockTenant(em, found.tenantId);
       const invitation = await this.byToken(em, token, true);
-      assertOpen(invitation, true);
+      assertInvitationAllows(invitation, 'accept');
       if (!providerSatisfied(invitation, user)) {
         throw new DomainException(
           ErrorCode.IdentityProviderMismatch,
@@ -301,42 +305,14 @@ export class InvitationsService {
         );
       }
       const account = await em.getRepository(AccountEntity).findOneByOrFail({ id: user.id });
-      const existing: unknown[] = await em.query(
-        `SELECT 1 FROM memberships WHERE tenant_id = $1 AND status <> 'removed' AND (account_id = $2 OR lower(username) = lower($3))`,
-        [tenant.id, account.id, invitation.username],
-      );
-      if (existing.length > 0) {
-        throw new DomainException(
-          ErrorCode.InviteConflict,
-          'You are already a member of this organization, or the invited username was taken meanwhile',
-        );
-      }
-      const [seats]: { n: number }[] = await em.query(
-        'SELECT active_members AS n FROM tenant_seats WHERE tenant_id = $1',
-        [tenant.id],
-      );
-      if ((seats?.n ?? 0) >= tenant.settings.maxMembers) {
-        throw new DomainException(
-          ErrorCode.SeatLimitReached,
-          `The organization has all ${tenant.settings.maxMembers} seats taken`,
-        );
-      }
-      const now = new Date();
-      const membership: MembershipEntity = {
-        tenantId: tenant.id,
-        id: newId(),
+      const membership = await this.lifecycle.joinByInvitation(em, tenant, {
         accountId: account.id,
-        username: invitation.username,
         email: account.email,
         displayName: account.displayName,
+        username: invitation.username,
         role: invitation.role,
-        status: 'active',
-        externalId: null,
-        lastActiveAt: now,
-        createdAt: now,
-        updatedAt: now,
-      };
-      await em.insert(MembershipEntity, membership);
+      });
+      const now = new Date();
       await em.update(
         InvitationEntity,
         { tenantId: tenant.id, id: invitation.id },
@@ -399,6 +375,41 @@ export class InvitationsService {
     });
   }
 
+  /** The email must not be a member's or pending, nor the username taken (any case). */
+  private async assertNoConflict(
+    em: EntityManager,
+    tenantId: string,
+    email: string,
+    username: string,
+  ): Promise<void> {
+    const member = await this.memberships
+      .of(tenantId, em)
+      .listedWithEmailOrUsername(email, username);
+    const [pending]: { email: string }[] = member
+      ? []
+      : await em.query(
+          `SELECT email FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()
+             AND (email = $2 OR lower(username) = lower($3)) LIMIT 1`,
+          [tenantId, email, username],
+        );
+    const hit = member ?? pending;
+    if (!hit) return;
+    const what = member ? 'a member' : 'a pending invitation';
+    throw new DomainException(
+      ErrorCode.InviteConflict,
+      hit.email.toLowerCase() === email
+        ? `${email} is already ${what}`
+        : `The username ${username} is taken by ${what}`,
+    );
+  }
+
+  /** Active members plus pending invitations may not reach maxMembers (under the tenant's lock). */
+  private async assertSeat(em: EntityManager, tenant: TenantEntity): Promise<void> {
+    const { members, pendingInvitations } = await this.memberships.of(tenant.id, em).seats();
+    if (members + pendingInvitations >= tenant.settings.maxMembers)
+      throw seatLimitReached(tenant.settings.maxMembers);
+  }
+
   private inviteUrl(secret: string): string {
     return `${this.config.publicUrl}/invite/${secret}`;
   }
@@ -432,71 +443,10 @@ async function inviterName(em: EntityManager, principal: Principal): Promise<str
   );
 }
 
-function statusOf(invitation: InvitationEntity): InvitationStatus {
-  if (invitation.status !== 'pending') return invitation.status;
-  return invitation.expiresAt.getTime() <= Date.now() ? 'expired' : 'pending';
-}
-
-/** Revoked and accepted invitations are final; an expired one may still be resent or revoked, not accepted. */
-function assertOpen(invitation: InvitationEntity, accepting: boolean): void {
-  const status = statusOf(invitation);
-  if (status === 'accepted') throw new DomainException(ErrorCode.InvitationAccepted);
-  if (status === 'revoked') throw new DomainException(ErrorCode.InvitationRevoked);
-  if (accepting && status === 'expired')
-    throw new DomainException(
-      ErrorCode.InvitationExpired,
-      'Ask for the invitation to be sent again',
-    );
-}
-
 function providerSatisfied(invitation: InvitationEntity, user: UserPrincipal): boolean {
   if (invitation.identityProvider === 'any') return true;
   // Google and Entra ID sign-in arrive with SSO; until then a session never satisfies them.
   return user.signInMethod === invitation.identityProvider && invitation.entraTenantId === null;
-}
-
-/** The email must not be a member's or pending, nor the username taken (any case). */
-async function assertNoConflict(
-  em: EntityManager,
-  tenantId: string,
-  email: string,
-  username: string,
-  exceptInvitation: string | null,
-): Promise<void> {
-  const members: { email: string }[] = await em.query(
-    `SELECT email FROM memberships WHERE tenant_id = $1 AND status <> 'removed' AND (lower(email) = $2 OR lower(username) = lower($3)) LIMIT 1`,
-    [tenantId, email, username],
-  );
-  const pending: { email: string }[] = await em.query(
-    `SELECT email FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()
-       AND (email = $2 OR lower(username) = lower($3)) AND ($4::uuid IS NULL OR id <> $4) LIMIT 1`,
-    [tenantId, email, username, exceptInvitation],
-  );
-  const hit = members[0] ?? pending[0];
-  if (!hit) return;
-  const what = members[0] ? 'a member' : 'a pending invitation';
-  throw new DomainException(
-    ErrorCode.InviteConflict,
-    hit.email.toLowerCase() === email
-      ? `${email} is already ${what}`
-      : `The username ${username} is taken by ${what}`,
-  );
-}
-
-/** Active members plus pending invitations may not reach maxMembers. */
-async function assertSeatForInvitation(em: EntityManager, tenant: TenantEntity): Promise<void> {
-  const [row]: { n: number }[] = await em.query(
-    `SELECT (SELECT active_members FROM tenant_seats WHERE tenant_id = $1)
-          + (SELECT count(*) FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()) AS n`,
-    [tenant.id],
-  );
-  const used = Number(row?.n ?? 0);
-  if (used >= tenant.settings.maxMembers) {
-    throw new DomainException(
-      ErrorCode.SeatLimitReached,
-      `All ${tenant.settings.maxMembers} seats are taken by members and pending invitations`,
-    );
-  }
 }
 
 function toView(i: InvitationEntity, delivery: Delivery | null): InvitationView {
@@ -508,7 +458,7 @@ function toView(i: InvitationEntity, delivery: Delivery | null): InvitationView 
     identityProvider: i.identityProvider,
     entraTenantId: i.entraTenantId,
     notificationEmail: i.notificationEmail,
-    status: statusOf(i),
+    status: invitationStatusOf(i),
     expiresAt: i.expiresAt.toISOString(),
     createdAt: i.createdAt.toISOString(),
     invitedBy: { type: i.invitedByType, id: i.invitedById },

@@ -1,13 +1,26 @@
 import { Global, Module } from '@nestjs/common';
+import { MemberTeamsPort } from './member-teams.port.js';
 import { MembersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
+import { MembershipLifecycle } from './membership-lifecycle.service.js';
+import { MembershipsRepository } from './memberships.repository.js';
 import { MembershipsService } from './memberships.service.js';
 
-/** Global: authentication, profiles and tenants all read memberships through MembershipsService. */
+/**
+ * Memberships: the lifecycle (every change), the repository (the only code on the table) and
+ * the reads sign-in needs. Global: authentication, profiles, tenants, invitations, teams and
+ * SCIM all reach memberships through these.
+ */
 @Global()
 @Module({
   controllers: [MembersController],
-  providers: [MembershipsService, MembersService],
-  exports: [MembershipsService],
+  providers: [
+    MembershipsRepository,
+    MemberTeamsPort,
+    MembershipLifecycle,
+    MembershipsService,
+    MembersService,
+  ],
+  exports: [MembershipsService, MembershipLifecycle, MembershipsRepository, MemberTeamsPort],
 })
 export class MembersModule {}

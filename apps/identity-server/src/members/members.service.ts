@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { isUuid, type CursorKey } from '#database';
-import { canGrantRole } from '#policy';
-import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { keyset, pageOf, type Page } from '../common/pagination.js';
-import { lockTenant } from '../tenants/tenants.service.js';
-import { PolicyService } from '../authz/policy.service.js';
+import { pageOf, type Page } from '../common/pagination.js';
 import { assertRoleExists } from '../roles/roles.service.js';
 import type { MemberQueryDto, UpdateMemberDto } from './dto/member.dto.js';
-import { MembershipEntity } from './membership.entity.js';
+import { MemberTeamsPort } from './member-teams.port.js';
+import { MembershipLifecycle, type MemberCommand } from './membership-lifecycle.service.js';
+import type { MembershipEntity } from './membership.entity.js';
+import { MembershipsRepository } from './memberships.repository.js';
+import { shownName } from './names.js';
 
 export interface MemberView {
   id: string;
@@ -32,16 +32,16 @@ export interface Viewer {
 }
 
 /**
- * Members of a tenant: listing, role and status changes, removal. The guardrails (at least one
- * active Administrator, no self-removal, removed members frozen) are checked while holding the
- * tenant row's lock, so concurrent changes are serialized rather than raced.
+ * The members API: lists and views, and role, status and removal requests translated into the
+ * membership lifecycle's commands (which hold every rule).
  */
 @Injectable()
 export class MembersService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
-    private readonly policies: PolicyService,
+    private readonly memberships: MembershipsRepository,
+    private readonly lifecycle: MembershipLifecycle,
+    private readonly teams: MemberTeamsPort,
   ) {}
 
   async list(
@@ -51,38 +51,25 @@ export class MembersService {
     limit: number,
     after: CursorKey | null,
   ): Promise<Page<MemberView>> {
-    const qb = this.dataSource
-      .getRepository(MembershipEntity)
-      .createQueryBuilder('m')
-      .where('m.tenant_id = :tenantId', { tenantId });
-    if (isGuest(viewer)) qb.andWhere('m.id = :self', { self: viewer.membership?.id });
-    if (query.status) qb.andWhere('m.status = :status', { status: query.status });
-    else qb.andWhere(`m.status <> 'removed'`);
-    if (query.role) {
-      await assertRoleExists(this.dataSource.manager, tenantId, query.role);
-      qb.andWhere('m.role = :role', { role: query.role });
-    }
-    if (query.teamId) {
-      // Members of the team or of any team below it.
-      qb.andWhere(
-        `m.id IN (SELECT tm.membership_id FROM team_members tm
-                   WHERE tm.tenant_id = :tenantId AND tm.team_id IN (
-                     WITH RECURSIVE down(id) AS (
-                       SELECT id FROM teams WHERE tenant_id = :tenantId AND id = :teamId
-                       UNION
-                       SELECT c.id FROM teams c JOIN down ON c.tenant_id = :tenantId AND c.parent_id = down.id)
-                     SELECT id FROM down))`,
-        { teamId: query.teamId },
-      );
-    }
-    if (query.q) {
-      const prefix = `${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      qb.andWhere(
-        `(lower(m.username) LIKE :prefix ESCAPE '\\' OR lower(m.email) LIKE :prefix ESCAPE '\\' OR lower(m.display_name) LIKE :prefix ESCAPE '\\')`,
-        { prefix },
-      );
-    }
-    const rows = await keyset(qb, 'm', 'created_at', after, limit).getMany();
+    if (query.role) await assertRoleExists(this.dataSource.manager, tenantId, query.role);
+    const rows = await this.memberships.of(tenantId).page(
+      {
+        ...(isGuest(viewer) ? { onlyId: viewer.membership?.id ?? '' } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.role ? { role: query.role } : {}),
+        ...(query.q ? { prefix: query.q } : {}),
+        ...(query.teamId
+          ? {
+              inTeam: {
+                sql: this.teams.inTeamTree('m.id', ':tenantId', ':teamId'),
+                teamId: query.teamId,
+              },
+            }
+          : {}),
+      },
+      after,
+      limit,
+    );
     const teams = await this.teamsOf(
       tenantId,
       rows.slice(0, limit).map((m) => m.id),
@@ -99,78 +86,25 @@ export class MembersService {
     if (!isUuid(id)) throw new DomainException(ErrorCode.MemberNotFound);
     if (isGuest(viewer) && viewer.membership?.id !== id)
       throw new DomainException(ErrorCode.AdminRequired);
-    const member = await this.dataSource
-      .getRepository(MembershipEntity)
-      .findOneBy({ tenantId, id });
+    const member = await this.memberships.of(tenantId).find(id);
     if (!member) throw new DomainException(ErrorCode.MemberNotFound);
     return toView(member, (await this.teamsOf(tenantId, [id])).get(id));
-  }
-
-  /** The teams each member is directly in, read in one query for a page of members. */
-  private async teamsOf(tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
-    if (ids.length === 0) return new Map();
-    const rows: { membership_id: string; teams: string[] }[] = await this.dataSource.query(
-      `SELECT membership_id, array_agg(team_id ORDER BY team_id) AS teams FROM team_members
-        WHERE tenant_id = $1 AND membership_id = ANY($2::uuid[]) GROUP BY membership_id`,
-      [tenantId, ids],
-    );
-    return new Map(rows.map((r) => [r.membership_id, r.teams]));
   }
 
   async update(
     tenantId: string,
     id: string,
     dto: UpdateMemberDto,
-    { principal: actor, membership }: Viewer,
+    viewer: Viewer,
     meta: RequestMeta,
   ): Promise<MemberView> {
-    // A custom role may allow changing members; it never allows handing out a role above it.
-    const granter =
-      actor.kind === 'operator'
-        ? 'admin'
-        : actor.kind === 'api_key'
-          ? actor.role
-          : membership?.role;
-    if (dto.role && !canGrantRole(granter ?? 'guest', dto.role))
-      throw new DomainException(
-        ErrorCode.RoleEscalation,
-        `A ${granter ?? 'caller without a role'} cannot make someone ${dto.role}`,
-      );
-    return this.change(tenantId, id, async (em, member) => {
-      const next = { role: dto.role ?? member.role, status: dto.status ?? member.status };
-      if (next.role === member.role && next.status === member.status) return member;
-      const losesAdmin =
-        member.role === 'admin' &&
-        member.status === 'active' &&
-        (next.role !== 'admin' || next.status !== 'active');
-      if (losesAdmin) await assertAnotherAdmin(em, tenantId, id);
-      if (next.role !== member.role) await assertRoleExists(em, tenantId, next.role);
-      await em.update(MembershipEntity, { tenantId, id }, { ...next, updatedAt: new Date() });
-      await this.policies.changed(em, tenantId);
-      const record = (
-        type: string,
-        before: Record<string, unknown>,
-        after: Record<string, unknown>,
-      ) =>
-        this.audit.record(em, {
-          tenantId,
-          type,
-          actor: actorOf(actor),
-          target: { type: 'member', id },
-          meta,
-          changes: { before, after },
-        });
-      if (next.role !== member.role)
-        await record('member.role_changed', { role: member.role }, { role: next.role });
-      if (next.status !== member.status) {
-        await record(
-          next.status === 'suspended' ? 'member.suspended' : 'member.reactivated',
-          { status: member.status },
-          { status: next.status },
-        );
-      }
-      return { ...member, ...next };
-    });
+    const member = await this.lifecycle.change(
+      command(tenantId, viewer.principal, meta),
+      id,
+      { ...(dto.role ? { role: dto.role } : {}), ...(dto.status ? { status: dto.status } : {}) },
+      granterRole(viewer),
+    );
+    return toView(member, (await this.teamsOf(tenantId, [id])).get(id));
   }
 
   /** Removal is a status: history and ids stay resolvable, access ends on the next request. */
@@ -181,71 +115,28 @@ export class MembersService {
     actorMembershipId: string | undefined,
     meta: RequestMeta,
   ): Promise<void> {
-    await this.change(tenantId, id, async (em, member) => {
-      if (actorMembershipId === id) throw new DomainException(ErrorCode.CannotRemoveSelf);
-      if (member.role === 'admin' && member.status === 'active')
-        await assertAnotherAdmin(em, tenantId, id);
-      await em.update(
-        MembershipEntity,
-        { tenantId, id },
-        { status: 'removed', updatedAt: new Date() },
-      );
-      // A removed member leaves every team (the audit event records which).
-      // UPDATE and DELETE answer [rows, count] through TypeORM.
-      const [left] = await em.query<[{ team_id: string }[], number]>(
-        'DELETE FROM team_members WHERE tenant_id = $1 AND membership_id = $2 RETURNING team_id',
-        [tenantId, id],
-      );
-      await this.policies.changed(em, tenantId);
-      await this.audit.record(em, {
-        tenantId,
-        type: 'member.removed',
-        actor: actorOf(actor),
-        target: { type: 'member', id },
-        meta,
-        changes: {
-          before: { status: member.status, role: member.role, teams: left.map((t) => t.team_id) },
-          after: { status: 'removed', teams: [] },
-        },
-      });
-      return member;
+    await this.lifecycle.remove(command(tenantId, actor, meta), id, {
+      ...(actorMembershipId ? { selfId: actorMembershipId } : {}),
     });
   }
 
-  /** Runs a change to one member under the tenant's lock; removed members cannot be changed. */
-  private async change(
-    tenantId: string,
-    id: string,
-    apply: (em: EntityManager, member: MembershipEntity) => Promise<MembershipEntity>,
-  ): Promise<MemberView> {
-    if (!isUuid(id)) throw new DomainException(ErrorCode.MemberNotFound);
-    const changed = await this.dataSource.transaction(async (em) => {
-      await lockTenant(em, tenantId);
-      const member = await em.getRepository(MembershipEntity).findOneBy({ tenantId, id });
-      if (!member) throw new DomainException(ErrorCode.MemberNotFound);
-      if (member.status === 'removed') throw new DomainException(ErrorCode.MemberRemoved);
-      return apply(em, member);
-    });
-    return toView(changed, (await this.teamsOf(tenantId, [id])).get(id));
+  private async teamsOf(tenantId: string, ids: string[]): Promise<Map<string, string[]>> {
+    const refs = await this.teams.teamsOf(this.dataSource.manager, tenantId, ids);
+    return new Map(
+      [...refs].map(([member, teams]) => [member, teams.map((t) => t.id).sort()] as const),
+    );
   }
 }
 
-/** Refuses a change that would leave the tenant without an active Administrator (call under the tenant's lock). */
-export async function assertAnotherAdmin(
-  em: EntityManager,
-  tenantId: string,
-  exceptId: string,
-): Promise<void> {
-  const [row]: { n: number }[] = await em.query(
-    `SELECT count(*)::int AS n FROM memberships WHERE tenant_id = $1 AND id <> $2 AND role = 'admin' AND status = 'active'`,
-    [tenantId, exceptId],
-  );
-  if (!row || row.n === 0) {
-    throw new DomainException(
-      ErrorCode.LastAdmin,
-      'This is the last active Administrator: make someone else Administrator first',
-    );
-  }
+function command(tenantId: string, principal: Principal, meta: RequestMeta): MemberCommand {
+  return { tenantId, actor: actorOf(principal), meta, source: 'api' };
+}
+
+/** The role the caller hands out roles with: a custom role never grants a role above itself. */
+function granterRole({ principal, membership }: Viewer): string {
+  if (principal.kind === 'operator') return 'admin';
+  if (principal.kind === 'api_key') return principal.role;
+  return membership?.role ?? 'guest';
 }
 
 function isGuest(viewer: Viewer): boolean {
@@ -258,7 +149,7 @@ function toView(m: MembershipEntity, teams: string[] = []): MemberView {
     userId: m.accountId,
     email: m.email,
     username: m.username,
-    displayName: m.displayName,
+    displayName: shownName(m),
     role: m.role,
     status: m.status,
     teams,

@@ -2,8 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
 import { TenantEntity } from '../tenants/tenant.entity.js';
 
-export const MEMBERSHIP_STATUSES = ['active', 'suspended', 'removed'] as const;
-export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];
+import type { MembershipStatus } from './membership-status.js';
 
 /**
  * A person's place in one tenant (the API's "member"). It may exist before any account does
@@ -44,8 +43,12 @@ export class MembershipEntity extends TenantScopedEntity {
   @Column({ type: 'varchar', length: 254 })
   email!: string;
 
-  @Column({ name: 'display_name', type: 'varchar', length: 200 })
-  displayName!: string;
+  /**
+   * The name the person goes by; null while unassigned (a SCIM user without displayName): views
+   * then show a name derived from the name parts or the username (`shownName`).
+   */
+  @Column({ name: 'display_name', type: 'varchar', length: 200, nullable: true })
+  displayName!: string | null;
 
   @Column({ type: 'varchar', length: 64 })
   role!: string;
@@ -64,6 +67,14 @@ export class MembershipEntity extends TenantScopedEntity {
    */
   @Column({ type: 'jsonb', default: () => "'{}'" })
   scim?: object;
+
+  /**
+   * When an identity provider first provisioned the member (a SCIM create, or a SCIM create that
+   * adopted a member invited before). Null for members no identity provider has claimed yet: a
+   * SCIM create with their email adopts them instead of making another member.
+   */
+  @Column({ name: 'provisioned_at', type: 'timestamptz', nullable: true })
+  provisionedAt!: Date | null;
 
   @Column({ name: 'last_active_at', type: 'timestamptz', nullable: true })
   lastActiveAt!: Date | null;

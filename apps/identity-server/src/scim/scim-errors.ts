@@ -21,6 +21,11 @@ const DOMAIN_TO_SCIM: Partial<Record<ErrorCode, { status: number; scimType?: Sci
   // Not a conflict with an existing resource: 409 would make Entra ID and Okta report the user as
   // already existing. 403 "operation not permitted" carries the detail to their logs as it is.
   [ErrorCode.SeatLimitReached]: { status: 403 },
+  // A userName or group name taken (RFC 7644 §3.3), raised by the lifecycles of members and teams.
+  [ErrorCode.InviteConflict]: { status: 409, scimType: 'uniqueness' },
+  [ErrorCode.TeamNameTaken]: { status: 409, scimType: 'uniqueness' },
+  // Removed members are gone as far as SCIM can tell.
+  [ErrorCode.MemberRemoved]: { status: 404 },
   [ErrorCode.MalformedJson]: { status: 400, scimType: 'invalidSyntax' },
   [ErrorCode.ValidationFailed]: { status: 400, scimType: 'invalidValue' },
   [ErrorCode.MalformedUrl]: { status: 400, scimType: 'invalidSyntax' },

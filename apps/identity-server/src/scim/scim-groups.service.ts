@@ -16,6 +16,9 @@ import { PolicyService } from '../authz/policy.service.js';
 import type { RequestMeta } from '../auth/principal.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { MembershipsRepository } from '../members/memberships.repository.js';
+import { shownName } from '../members/names.js';
+import { TeamsService } from '../teams/teams.service.js';
 import { GROUP_ATTRIBUTES } from './scim-attributes.js';
 import { SCIM_BASE_PATH } from './scim-errors.js';
 import {
@@ -80,6 +83,8 @@ export class ScimGroupsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly policies: PolicyService,
+    private readonly teams: TeamsService,
+    private readonly memberships: MembershipsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -176,38 +181,24 @@ export class ScimGroupsService {
     );
   }
 
-  /** Deletes the team; its sub-teams move up to its parent, its memberships go with it. */
+  /** Deletes the team (the teams feature's delete): sub-teams move up, its members leave it. */
   async remove(
     caller: ScimCaller,
     id: string,
     ifMatch: string | undefined,
     meta: RequestMeta,
   ): Promise<void> {
-    const { tenantId } = caller;
-    await this.write(
-      () => 'A sub-team of this group has the name of a team at the level it would move up to',
-      async (em) => {
-        const row = await this.find(em, tenantId, id, true);
-        checkIfMatch(ifMatch, versionOf(row.updated_at));
-        const [moved]: { n: number }[] = await em.query(
-          `WITH moved AS (UPDATE teams SET parent_id = $3, updated_at = now() WHERE tenant_id = $1 AND parent_id = $2 RETURNING 1)
-           SELECT count(*)::int AS n FROM moved`,
-          [tenantId, id, row.parent_id],
-        );
-        const [count]: { n: number }[] = await em.query(
-          'SELECT count(*)::int AS n FROM team_members WHERE tenant_id = $1 AND team_id = $2',
-          [tenantId, id],
-        );
-        await em.query('DELETE FROM teams WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
-        await this.record(em, caller, 'scim.group.deleted', id, meta, {
-          before: {
-            displayName: row.name,
-            externalId: row.external_id,
-            members: count?.n ?? 0,
-            subTeamsMovedUp: moved?.n ?? 0,
-          },
-        });
+    if (!isUuid(id)) throw notFound(id);
+    await this.teams.remove(
+      {
+        tenantId: caller.tenantId,
+        actor: { type: 'scim_token', id: caller.tokenId },
+        meta,
+        source: 'scim',
       },
+      id,
+      'move_up',
+      (team) => checkIfMatch(ifMatch, versionOf(team.updatedAt)),
     );
   }
 
@@ -282,15 +273,8 @@ export class ScimGroupsService {
   private async lockMembers(em: EntityManager, tenantId: string, ids: string[]): Promise<Member[]> {
     if (ids.length === 0) return [];
     const malformed = ids.filter((id) => !isUuid(id));
-    const found: { id: string; display_name: string }[] =
-      malformed.length > 0
-        ? []
-        : await em.query(
-            `SELECT id, display_name FROM memberships
-              WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND status <> 'removed'
-              ORDER BY id FOR SHARE`,
-            [tenantId, ids],
-          );
+    const found =
+      malformed.length > 0 ? [] : await this.memberships.of(tenantId, em).lockListed(ids);
     const known = new Set(found.map((m) => m.id));
     const unknown = malformed.length > 0 ? malformed : ids.filter((id) => !known.has(id));
     if (unknown.length > 0) {
@@ -301,7 +285,7 @@ export class ScimGroupsService {
           .join(', ')}${unknown.length > IDS_IN_ERRORS ? ', …' : ''}`,
       );
     }
-    const byId = new Map(found.map((m) => [m.id, m.display_name]));
+    const byId = new Map(found.map((m) => [m.id, shownName(m)]));
     return ids.map((id) => ({ value: id, display: byId.get(id) ?? '' }));
   }
 
@@ -369,7 +353,7 @@ export class ScimGroupsService {
         )
       : [];
     const row = rows[0];
-    if (!row) throw new ScimError(404, undefined, `Group ${id} not found`);
+    if (!row) throw notFound(id);
     return row;
   }
 
@@ -380,8 +364,14 @@ export class ScimGroupsService {
   ): Promise<Map<string, Member[]>> {
     const out = new Map<string, Member[]>();
     if (teamIds.length === 0) return out;
-    const rows: { team_id: string; id: string; display_name: string }[] = await em.query(
-      `SELECT tm.team_id, m.id, m.display_name FROM team_members tm
+    const rows: {
+      team_id: string;
+      id: string;
+      display_name: string | null;
+      username: string;
+      name: object | null;
+    }[] = await em.query(
+      `SELECT tm.team_id, m.id, m.display_name, m.username, m.scim->'name' AS name FROM team_members tm
          JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.id = tm.membership_id
         WHERE tm.tenant_id = $1 AND tm.team_id = ANY($2::uuid[]) AND m.status <> 'removed'
         ORDER BY tm.created_at, m.id`,
@@ -389,7 +379,14 @@ export class ScimGroupsService {
     );
     for (const r of rows) {
       const list = out.get(r.team_id) ?? [];
-      list.push({ value: r.id, display: r.display_name });
+      list.push({
+        value: r.id,
+        display: shownName({
+          displayName: r.display_name,
+          username: r.username,
+          scim: { name: r.name },
+        }),
+      });
       out.set(r.team_id, list);
     }
     return out;
@@ -421,6 +418,10 @@ export class ScimGroupsService {
       },
     };
   }
+}
+
+function notFound(id: string): ScimError {
+  return new ScimError(404, undefined, `Group ${id} not found`);
 }
 
 function taken(name: string): () => string {

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal, RequestMeta } from '../auth/principal.js';
+import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
 import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import {
@@ -95,7 +95,11 @@ export class TeamsController {
     @CurrentPrincipal() principal: Principal,
     @Meta() meta: RequestMeta,
   ): Promise<void> {
-    await this.teams.remove(tenantId, teamId, query.strategy ?? 'refuse', principal, meta);
+    await this.teams.remove(
+      { tenantId, actor: actorOf(principal), meta, source: 'api' },
+      teamId,
+      query.strategy ?? 'refuse',
+    );
   }
 
   @Get(':teamId/members')

@@ -3,7 +3,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { normalizeRule, validatePermissionRules, type PermissionRule } from '#policy';
 import { isUuid, newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { actorOf, type Actor, type Principal, type RequestMeta } from '../auth/principal.js';
+import { MembershipsRepository } from '../members/memberships.repository.js';
+import { shownName } from '../members/names.js';
+import { MemberTeamsPort, type MemberTeams, type TeamRef } from '../members/member-teams.port.js';
 import { PolicyService } from '../authz/policy.service.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
@@ -27,6 +30,51 @@ export interface TeamView {
   createdAt: string;
   updatedAt: string;
 }
+
+/** Who deletes a team, through which way in (it names the audit event). */
+export interface TeamCommand {
+  tenantId: string;
+  actor: Actor;
+  meta: RequestMeta;
+  source: 'api' | 'scim';
+}
+
+/** Team membership as members see it (the MemberTeams port): teams own team_members. */
+const teamMemberships: MemberTeams = {
+  async memberRemoved(em, tenantId, memberId) {
+    // DELETE answers [rows, count] through TypeORM.
+    const [left] = await em.query<[{ team_id: string }[], number]>(
+      'DELETE FROM team_members WHERE tenant_id = $1 AND membership_id = $2 RETURNING team_id',
+      [tenantId, memberId],
+    );
+    return left.map((t) => t.team_id);
+  },
+  async teamsOf(em, tenantId, memberIds) {
+    const rows: { membership_id: string; id: string; name: string }[] = await em.query(
+      `SELECT tm.membership_id, t.id, t.name FROM team_members tm
+         JOIN teams t ON t.tenant_id = tm.tenant_id AND t.id = tm.team_id
+        WHERE tm.tenant_id = $1 AND tm.membership_id = ANY($2::uuid[])
+        ORDER BY t.name, t.id`,
+      [tenantId, memberIds],
+    );
+    const out = new Map<string, TeamRef[]>();
+    for (const r of rows) {
+      const list = out.get(r.membership_id) ?? [];
+      list.push({ id: r.id, name: r.name });
+      out.set(r.membership_id, list);
+    }
+    return out;
+  },
+  inTeamTree(column, tenant, team) {
+    return `${column} IN (SELECT tm.membership_id FROM team_members tm
+                   WHERE tm.tenant_id = ${tenant} AND tm.team_id IN (
+                     WITH RECURSIVE down(id) AS (
+                       SELECT id FROM teams WHERE tenant_id = ${tenant} AND id = ${team}
+                       UNION
+                       SELECT c.id FROM teams c JOIN down ON c.tenant_id = ${tenant} AND c.parent_id = down.id)
+                     SELECT id FROM down))`;
+  },
+};
 
 export interface TeamMemberView {
   memberId: string;
@@ -59,7 +107,11 @@ export class TeamsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly policies: PolicyService,
-  ) {}
+    private readonly memberships: MembershipsRepository,
+    memberTeams: MemberTeamsPort,
+  ) {
+    memberTeams.plug(teamMemberships);
+  }
 
   async create(
     tenantId: string,
@@ -165,17 +217,23 @@ export class TeamsService {
     );
   }
 
+  /**
+   * Deletes a team, for every way in (the teams API and SCIM Groups). `refuse` keeps a team that
+   * has sub-teams or members; `move_up` moves its sub-teams up to its parent (touching their
+   * versions) and takes its members out. Holds the tenant's lock: no move can race the tree.
+   */
   async remove(
-    tenantId: string,
+    cmd: TeamCommand,
     id: string,
     strategy: DeleteStrategy,
-    actor: Principal,
-    meta: RequestMeta,
+    check?: (team: TeamEntity) => void,
   ): Promise<void> {
+    const { tenantId } = cmd;
     await this.named('', () =>
       this.dataSource.transaction(async (em) => {
         await lockTenant(em, tenantId);
         const team = await this.find(em, tenantId, id);
+        check?.(team);
         const children: { id: string }[] = await em.query(
           'SELECT id FROM teams WHERE tenant_id = $1 AND parent_id = $2',
           [tenantId, id],
@@ -190,21 +248,28 @@ export class TeamsService {
             `The team has ${children.length} sub-team(s) and ${members.length} member(s): delete with ?strategy=move_up to move its sub-teams up and take its members out of it`,
           );
         }
-        await em.query('UPDATE teams SET parent_id = $3 WHERE tenant_id = $1 AND parent_id = $2', [
-          tenantId,
-          id,
-          team.parentId,
-        ]);
+        await em.query(
+          'UPDATE teams SET parent_id = $3, updated_at = now() WHERE tenant_id = $1 AND parent_id = $2',
+          [tenantId, id, team.parentId],
+        );
         await em.delete(TeamEntity, { tenantId, id });
-        await this.record(em, tenantId, 'team.deleted', id, actor, meta, {
-          before: {
-            name: team.name,
-            parentTeamId: team.parentId,
-            permissions: team.permissions,
-            subTeams: children.map((c) => c.id),
-            members: members.map((m) => m.membership_id),
+        await this.audit.record(em, {
+          tenantId,
+          type: cmd.source === 'scim' ? 'scim.group.deleted' : 'team.deleted',
+          actor: cmd.actor,
+          target: { type: 'team', id },
+          meta: cmd.meta,
+          changes: {
+            before: {
+              name: team.name,
+              externalId: team.externalId,
+              parentTeamId: team.parentId,
+              permissions: team.permissions,
+              subTeams: children.map((c) => c.id),
+              members: members.map((m) => m.membership_id),
+            },
+            after: { strategy, subTeamsMovedTo: team.parentId },
           },
-          after: { strategy, subTeamsMovedTo: team.parentId },
         });
         await this.policies.changed(em, tenantId);
       }),
@@ -221,12 +286,13 @@ export class TeamsService {
     const rows: {
       id: string;
       username: string;
-      display_name: string;
+      display_name: string | null;
+      name: object | null;
       email: string;
       lead: boolean;
       created_at: Date;
     }[] = await this.dataSource.query(
-      `SELECT m.id, m.username, m.display_name, m.email, tm.lead, tm.created_at
+      `SELECT m.id, m.username, m.display_name, m.scim->'name' AS name, m.email, tm.lead, tm.created_at
          FROM team_members tm
          JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.id = tm.membership_id
         WHERE tm.tenant_id = $1 AND tm.team_id = $2
@@ -242,7 +308,11 @@ export class TeamsService {
       (r) => ({
         memberId: r.id,
         username: r.username,
-        displayName: r.display_name,
+        displayName: shownName({
+          displayName: r.display_name,
+          username: r.username,
+          scim: { name: r.name },
+        }),
         email: r.email,
         lead: r.lead,
         addedAt: r.created_at.toISOString(),
@@ -261,11 +331,8 @@ export class TeamsService {
     return this.dataSource.transaction(async (em) => {
       await this.lockTeam(em, tenantId, teamId);
       await this.assertMayEditMembers(em, tenantId, teamId, editor, meta);
-      const [member]: { status: string }[] = await em.query(
-        'SELECT status FROM memberships WHERE tenant_id = $1 AND id = $2 FOR SHARE',
-        [tenantId, dto.memberId],
-      );
-      if (!member || member.status === 'removed')
+      const [member] = await this.memberships.of(tenantId, em).lockListed([dto.memberId]);
+      if (!member)
         throw new DomainException(ErrorCode.MemberNotFound, `No member ${dto.memberId} here`);
       const [existing]: { lead: boolean }[] = await em.query(
         'SELECT lead FROM team_members WHERE tenant_id = $1 AND team_id = $2 AND membership_id = $3',

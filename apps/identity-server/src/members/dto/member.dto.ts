@@ -4,7 +4,7 @@ import { BUILT_IN_ROLE_KEYS } from '#policy';
 import { RoleKey } from '../../roles/dto/role.dto.js';
 import { ListQueryDto } from '../../common/pagination.js';
 import { Absent } from '../../common/validation.js';
-import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../membership.entity.js';
+import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../membership-status.js';
 
 export class MemberQueryDto extends ListQueryDto {
   @ApiPropertyOptional({
