@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { decide, type PolicyDecision } from '#policy';
-import { AccessRulesService } from '../access-rules/access-rules.service.js';
+import { AccessRulesService } from '../access-rules/index.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
-import { PolicyService } from './policy.service.js';
+import { PolicyService } from '../policy/policy.service.js';
 import type { AuthorizeDto } from './dto/authorize.dto.js';
 
 export type AuthorizeResult =

@@ -3,12 +3,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid, type CursorKey } from '#database';
 import { canGrantRole } from '#policy';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
-import { lockTenant } from '../tenants/tenants.service.js';
-import { PolicyService } from '../authz/policy.service.js';
-import { assertRoleExists } from '../roles/roles.service.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
+import { PolicyService } from '../policy/policy.service.js';
+import { assertRoleExists } from '../roles/index.js';
 import type { MemberQueryDto, UpdateMemberDto } from './dto/member.dto.js';
 import { MembershipEntity } from './membership.entity.js';
 

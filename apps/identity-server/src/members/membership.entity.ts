@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
-import { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantEntity } from '../tenancy/tenant.entity.js';
 
 export const MEMBERSHIP_STATUSES = ['active', 'suspended', 'removed'] as const;
 export type MembershipStatus = (typeof MEMBERSHIP_STATUSES)[number];

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '#database';
 import { ActivityWriter } from '../common/activity-writer.js';
-import type { TenantSettings } from '../tenants/settings.js';
+import type { TenantSettings } from '../tenancy/settings.js';
 import { MembershipEntity } from './membership.entity.js';
 
 /** What a signed-in person's request into a tenant needs to know, read in one query. */

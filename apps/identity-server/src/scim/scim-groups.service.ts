@@ -12,8 +12,8 @@ import {
 } from '#scim';
 import { isUuid, newId } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { PolicyService } from '../authz/policy.service.js';
-import type { RequestMeta } from '../auth/principal.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { RequestMeta } from '../common/principal.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { GROUP_ATTRIBUTES } from './scim-attributes.js';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MembersModule } from '../members/index.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { ScimDiscoveryController } from './scim-discovery.controller.js';
 import { ScimGroupsController } from './scim-groups.controller.js';
@@ -10,6 +11,7 @@ import { ScimUsersService } from './scim-users.service.js';
 
 /** SCIM 2.0 provisioning (RFC 7643, RFC 7644) under /scim/v2, and the tenant tokens it accepts. */
 @Module({
+  imports: [MembersModule],
   controllers: [
     ScimTokensController,
     ScimDiscoveryController,

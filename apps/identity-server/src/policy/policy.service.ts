@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { builtInRules, compilePolicy, type PermissionRule, type Policy } from '#policy';
-import { InvalidationService } from '../common/invalidation.service.js';
+import { InvalidationService } from '../database/invalidation.service.js';
 
 export interface MemberPolicy {
   policy: Policy;

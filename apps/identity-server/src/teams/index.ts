@@ -1,0 +1,2 @@
+/** The public face of teams/. */
+export { TeamsModule } from './teams.module.js';
