@@ -45,4 +45,26 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
+  {
+    // Only the platform layer provides global modules; a feature that needs another feature
+    // imports its module, so the module graph says who depends on whom (.dependency-cruiser.cjs).
+    files: ['apps/identity-server/src/**/*.ts'],
+    ignores: [
+      'apps/identity-server/src/{database,config,crypto,audit,mail,metrics,migrations,policy,tenancy}/**',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Decorator > CallExpression[callee.name='Global']",
+          message: '@Global() is for platform modules only: import the module where it is needed.',
+        },
+        {
+          selector: "Property[key.name='global'][value.value=true]",
+          message:
+            'global: true is for platform modules only: import the module where it is needed.',
+        },
+      ],
+    },
+  },
 );

@@ -26,9 +26,9 @@ import {
   type PermissionRule,
 } from '#policy';
 import { freePort, runMigrations, startEmbeddedPostgres } from '#database';
-import { createDataSource } from '../apps/identity-server/src/database/data-source.js';
-import { InvalidationService } from '../apps/identity-server/src/common/invalidation.service.js';
-import { PolicyService } from '../apps/identity-server/src/authz/policy.service.js';
+import { createDataSource } from '../apps/identity-server/src/data-source.js';
+import { InvalidationService } from '../apps/identity-server/src/database/invalidation.service.js';
+import { PolicyService } from '../apps/identity-server/src/policy/policy.service.js';
 import { serverArgs } from './server-args.js';
 
 const editorRules: PermissionRule[] = [

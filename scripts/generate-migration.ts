@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pendingSchemaChanges, runMigrations, startEmbeddedPostgres } from '#database';
-import { createDataSource } from '../apps/identity-server/src/database/data-source.js';
+import { createDataSource } from '../apps/identity-server/src/data-source.js';
 
 const name = process.argv[2];
 if (!name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {

@@ -1,8 +1,8 @@
-import { createDataSource } from '../apps/identity-server/src/database/data-source.js';
+import { createDataSource } from '../apps/identity-server/src/data-source.js';
 import {
   InvalidationService,
   type Invalidation,
-} from '../apps/identity-server/src/common/invalidation.service.js';
+} from '../apps/identity-server/src/database/invalidation.service.js';
 import { createTestDatabase } from './support/database.js';
 
 /**

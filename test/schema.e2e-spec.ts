@@ -1,5 +1,5 @@
 import { pendingSchemaChanges, runMigrations } from '#database';
-import { createDataSource } from '../apps/identity-server/src/database/data-source.js';
+import { createDataSource } from '../apps/identity-server/src/data-source.js';
 import { createTestDatabase } from './support/database.js';
 
 describe('database schema', () => {

@@ -18,7 +18,7 @@ import { createValidationPipe } from './common/validation.js';
 import { sendProblem, toProblem } from './common/problem.filter.js';
 import type { AppConfig } from './config/config.js';
 import { installMetrics } from './metrics/metrics.js';
-import { canonicalScimUrl, isScimPath } from './scim/scim-errors.js';
+import { canonicalScimUrl, isScimPath } from './scim/index.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,34 +1,42 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { AccountsModule } from './accounts/accounts.module.js';
-import { ApiKeysModule } from './api-keys/api-keys.module.js';
-import { CryptoModule } from './crypto/crypto.module.js';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AccountsModule } from './accounts/index.js';
+import { ApiKeysModule } from './api-keys/index.js';
 import { AuditModule } from './audit/audit.module.js';
-import { AuthModule } from './auth/auth.module.js';
+import { AuthenticationGuard, AuthModule } from './auth/index.js';
+import { AuthzModule } from './authz/index.js';
 import { ProblemFilter } from './common/problem.filter.js';
-import { APP_CONFIG, type AppConfig } from './config/config.js';
+import type { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { CryptoModule } from './crypto/crypto.module.js';
+import { createDataSource } from './data-source.js';
 import { DatabaseModule } from './database/database.module.js';
-import { HealthController } from './health/health.controller.js';
-import { MetricsController } from './metrics/metrics.js';
-import { TenantsModule } from './tenants/tenants.module.js';
-import { MembersModule } from './members/members.module.js';
+import { HealthController } from './health/index.js';
+import { InvitationsModule } from './invitations/index.js';
 import { MailModule } from './mail/mail.module.js';
-import { InvitationsModule } from './invitations/invitations.module.js';
-import { AuthzModule } from './authz/authz.module.js';
-import { OrganizationsController } from './tenants/organizations.controller.js';
-import { PolicyModule } from './authz/policy.module.js';
-import { RolesModule } from './roles/roles.module.js';
-import { TeamsModule } from './teams/teams.module.js';
-import { ScimModule } from './scim/scim.module.js';
+import { MembersModule } from './members/index.js';
+import { MetricsController } from './metrics/metrics.js';
+import { PolicyModule } from './policy/policy.module.js';
+import { RolesModule } from './roles/index.js';
+import { scimErrorRenderer, ScimModule } from './scim/index.js';
+import { TeamsModule } from './teams/index.js';
+import { OrganizationsController, TenantContextGuard, TenantsModule } from './tenants/index.js';
 
+/**
+ * The composition root. Platform modules (config, database, audit, policy, mail, crypto) are the
+ * only global ones; a feature that needs another feature imports its module.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      global: true,
       imports: [
-        DatabaseModule.forRoot({ url: databaseUrl, poolSize: config.dbPoolSize, migrate: true }),
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({
+          create: () => createDataSource(databaseUrl, config.dbPoolSize),
+          migrate: true,
+        }),
         AuditModule,
         PolicyModule,
         RolesModule,
@@ -46,10 +54,13 @@ export class AppModule {
       ],
       controllers: [HealthController, MetricsController, OrganizationsController],
       providers: [
-        { provide: APP_CONFIG, useValue: config },
-        { provide: APP_FILTER, useClass: ProblemFilter },
+        // Global guards run in the order they are listed here: who is calling, then what they
+        // may do in the tenant the route names (and whether the route allows them at all).
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        { provide: APP_GUARD, useClass: TenantContextGuard },
+        // The admin API answers RFC 9457 problems; /scim/v2 answers RFC 7644 error bodies.
+        { provide: APP_FILTER, useFactory: () => new ProblemFilter([scimErrorRenderer]) },
       ],
-      exports: [APP_CONFIG],
     };
   }
 }

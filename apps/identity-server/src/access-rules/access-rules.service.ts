@@ -12,12 +12,12 @@ import {
 } from '#policy';
 import { isUuid, newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { InvalidationService } from '../common/invalidation.service.js';
+import { InvalidationService } from '../database/invalidation.service.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
-import { lockTenant } from '../tenants/tenants.service.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
 import { AccessRuleEntity } from './access-rule.entity.js';
 import type { AccessRuleDto } from './dto/access-rule.dto.js';
 

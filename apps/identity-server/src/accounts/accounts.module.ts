@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
-import { AuthController } from '../auth/auth.controller.js';
-import { AuthModule } from '../auth/auth.module.js';
+import { AuthModule } from '../auth/index.js';
+import { MembersModule } from '../members/index.js';
 import { AccountsService } from './accounts.service.js';
+import { AuthController } from './auth.controller.js';
 import { MeController } from './me.controller.js';
+import { MfaService } from './mfa/mfa.service.js';
 
 /** People: sign-up and sign-in, and their own profile, password, sessions and second factor. */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, MembersModule],
   controllers: [AuthController, MeController],
-  providers: [AccountsService],
+  providers: [AccountsService, MfaService],
   exports: [AccountsService],
 })
 export class AccountsModule {}

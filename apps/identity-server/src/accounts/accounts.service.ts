@@ -2,18 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
-import { MfaService } from '../auth/mfa/mfa.service.js';
-import { PasswordService } from '../auth/password/password.service.js';
-import type { RequestMeta } from '../auth/principal.js';
-import { SessionsService, type TokenPair } from '../auth/sessions/sessions.service.js';
-import { LoginThrottleService } from '../auth/throttle/login-throttle.service.js';
+import { MfaService } from './mfa/mfa.service.js';
+import { PasswordService } from '../auth/index.js';
+import type { RequestMeta } from '../common/principal.js';
+import { SessionsService, type TokenPair } from '../auth/index.js';
+import { LoginThrottleService } from '../auth/index.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { AccountIdentityEntity } from './account-identity.entity.js';
 import { AccountEntity } from './account.entity.js';
-import { MembershipsService, type TenantOfAccount } from '../members/memberships.service.js';
+import { MembershipsService, type TenantOfAccount } from '../members/index.js';
 import type {
   ChangePasswordDto,
   LoginDto,

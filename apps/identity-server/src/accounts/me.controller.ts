@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { isUuid } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
-import { MfaService } from '../auth/mfa/mfa.service.js';
-import { requireSession, type Principal, type RequestMeta } from '../auth/principal.js';
-import { SessionsService } from '../auth/sessions/sessions.service.js';
+import { MfaService } from './mfa/mfa.service.js';
+import { requireSession, type Principal, type RequestMeta } from '../common/principal.js';
+import { SessionsService } from '../auth/index.js';
 import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageArgs } from '../common/pagination.js';

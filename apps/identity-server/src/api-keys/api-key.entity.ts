@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
-import { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantEntity } from '../tenancy/tenant.entity.js';
 
 /** A tenant API key. Only the SHA-256 of the key is stored; `prefix` finds the row. */
 @Entity({ name: 'api_keys' })

@@ -3,14 +3,14 @@ import { DataSource, IsNull } from 'typeorm';
 import { canGrantRole } from '#policy';
 import { isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { ActivityWriter } from '../common/activity-writer.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
-import { lockTenant } from '../tenants/tenants.service.js';
-import { InvalidationService } from '../common/invalidation.service.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
+import { InvalidationService } from '../database/invalidation.service.js';
 import { futureExpiry, PrefixCache } from '../common/credentials.js';
-import { assertRoleExists } from '../roles/roles.service.js';
+import { assertRoleExists } from '../roles/index.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/api-key.dto.js';
 

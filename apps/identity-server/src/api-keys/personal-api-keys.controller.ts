@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { requireSession, type Principal, type RequestMeta } from '../auth/principal.js';
+import { requireSession, type Principal, type RequestMeta } from '../common/principal.js';
 import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { CreatePersonalKeyDto } from './dto/api-key.dto.js';

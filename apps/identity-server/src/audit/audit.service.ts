@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { newId, type CursorKey } from '#database';
 import { keyset, pageOf } from '../common/pagination.js';
-import type { Actor, RequestMeta } from '../auth/principal.js';
+import type { Actor, RequestMeta } from '../common/principal.js';
 import { AuditEventEntity, type AuditChanges } from './audit-event.entity.js';
 import { columnsOf } from '../database/columns.js';
 

@@ -1,11 +1,8 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { AccessRulesModule } from '../access-rules/access-rules.module.js';
-import { ApiKeysModule } from '../api-keys/api-keys.module.js';
-import { TenantsModule } from '../tenants/tenants.module.js';
-import { AuthGuard } from './auth.guard.js';
+import { ApiKeysModule } from '../api-keys/index.js';
+import { MembersModule } from '../members/index.js';
+import { AuthenticationService } from './authentication.service.js';
 import { HousekeepingService } from './housekeeping.service.js';
-import { MfaService } from './mfa/mfa.service.js';
 import { OperatorKeyService } from './operator-key.service.js';
 import { PasswordService } from './password/password.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
@@ -14,9 +11,12 @@ import { AccessTokensService } from './tokens/access-tokens.service.js';
 import { JwksController } from './tokens/jwks.controller.js';
 import { SigningKeysService } from './tokens/signing-keys.service.js';
 
-/** Who is calling: credentials, sessions and tokens, and the global guard. */
+/**
+ * Who is calling: credentials, sessions and tokens, and the authentication the first global
+ * guard runs. The guards are registered by the app module, in order (see app.module.ts).
+ */
 @Module({
-  imports: [ApiKeysModule, TenantsModule, AccessRulesModule],
+  imports: [ApiKeysModule, MembersModule],
   controllers: [JwksController],
   providers: [
     OperatorKeyService,
@@ -25,17 +25,16 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     SessionsService,
     PasswordService,
     LoginThrottleService,
-    MfaService,
     HousekeepingService,
-    { provide: APP_GUARD, useClass: AuthGuard },
+    AuthenticationService,
   ],
   exports: [
     OperatorKeyService,
     SessionsService,
     PasswordService,
     LoginThrottleService,
-    MfaService,
     AccessTokensService,
+    AuthenticationService,
   ],
 })
 export class AuthModule {}

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccessRulesModule } from '../access-rules/access-rules.module.js';
+import { AccessRulesModule } from '../access-rules/index.js';
 import { AuthzController } from './authz.controller.js';
 import { AuthzService } from './authz.service.js';
 

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { decide, type PolicyDecision } from '#policy';
-import { AccessRulesService } from '../access-rules/access-rules.service.js';
+import { AccessRulesService } from '../access-rules/index.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
-import { PolicyService } from './policy.service.js';
+import { PolicyService } from '../policy/policy.service.js';
 import type { AuthorizeDto } from './dto/authorize.dto.js';
-import { MEMBERSHIP_STATUS } from '../members/membership-status.js';
+import { isMembershipStatus, MEMBERSHIP_STATUS } from '../members/index.js';
 
 export type AuthorizeResult =
   PolicyDecision | { allowed: false; reason: { code: 'member_not_active'; role: string } };
@@ -38,7 +38,7 @@ export class AuthzService {
         ErrorCode.MemberNotFound,
         `No member ${check.memberId} in this tenant`,
       );
-    if (!MEMBERSHIP_STATUS[member.status].hasAccess)
+    if (!isMembershipStatus(member.status) || !MEMBERSHIP_STATUS[member.status].hasAccess)
       return {
         allowed: false,
         reason: { code: 'member_not_active', role: member.policy.snapshot.role },

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { startEmbeddedPostgres } from '#database';
 import type { AppConfig } from '../config/config.js';
-import { createDataSource } from '../database/data-source.js';
+import { createDataSource } from '../data-source.js';
 
 /**
  * For command-line tools: the server's database (DATABASE_URL, or the embedded one in DATA_DIR,

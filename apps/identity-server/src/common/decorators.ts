@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Principal, RequestMeta } from '../auth/principal.js';
+import type { Principal, RequestMeta } from './principal.js';
 
 export const IS_PUBLIC = 'auth:public';
 export const PERMISSION = 'auth:permission';

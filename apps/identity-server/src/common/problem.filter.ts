@@ -2,7 +2,6 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { DomainException, ErrorCode, FieldError, ProblemDetails, problemFor } from './errors.js';
-import { isScimPath, sendScimError } from '../scim/scim-errors.js';
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: ErrorCode.MalformedJson,
@@ -96,14 +95,26 @@ export function sendProblem(
     .send(body);
 }
 
+/**
+ * A transport that answers errors in its own format on its own paths, whatever was thrown there
+ * (SCIM clients read RFC 7644 error bodies, including for unknown routes and unparsable bodies).
+ * The feature defines it and the app module hands it to the filter, so common knows no feature.
+ */
+export interface ErrorRenderer {
+  matches(url: string): boolean;
+  send(reply: FastifyReply, error: unknown, request: FastifyRequest): void;
+}
+
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
+  constructor(private readonly renderers: readonly ErrorRenderer[] = []) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    // SCIM clients read RFC 7644 error bodies, including for unknown routes and unparsable bodies.
-    if (isScimPath(request.url)) return sendScimError(reply, exception, request);
+    const renderer = this.renderers.find((r) => r.matches(request.url));
+    if (renderer) return renderer.send(reply, exception, request);
     if (exception instanceof DomainException && exception.headers)
       void reply.headers(exception.headers);
     sendProblem(reply, toProblem(exception, request.id), request);

@@ -8,16 +8,18 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '#database';
-import { createDataSource } from './data-source.js';
-import { InvalidationService } from '../common/invalidation.service.js';
+import { InvalidationService } from './invalidation.service.js';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
-/** Provides the one DataSource, migrated before anything else starts, closed last. */
+/**
+ * Provides the one DataSource, migrated before anything else starts, closed last. The caller
+ * (the app's composition root) creates it, since only the root knows every feature's entities.
+ */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
-  static forRoot(options: { url: string; poolSize: number; migrate: boolean }): DynamicModule {
+  static forRoot(options: { create: () => DataSource; migrate: boolean }): DynamicModule {
     return {
       module: DatabaseModule,
       providers: [
@@ -25,7 +27,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: DataSource,
           useFactory: async () => {
             const logger = new Logger('Database');
-            const dataSource = createDataSource(options.url, options.poolSize);
+            const dataSource = options.create();
             await dataSource.initialize();
             if (options.migrate) await runMigrations(dataSource, (m) => logger.log(m));
             return dataSource;

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
-import { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantEntity } from '../tenancy/tenant.entity.js';
 
 export const INVITATION_PROVIDERS = ['any', 'google', 'microsoft'] as const;
 export type InvitationProvider = (typeof INVITATION_PROVIDERS)[number];

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Principal, RequestMeta, UserPrincipal } from '../auth/principal.js';
+import type { Principal, RequestMeta, UserPrincipal } from '../common/principal.js';
 import {
   CurrentPrincipal,
   CurrentUser,

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canGrantRole } from '#policy';
-import { assertRoleExists } from '../roles/roles.service.js';
+import { assertRoleExists } from '../roles/index.js';
 import { isUuid, issueSecret, newId, parseSecret, secretMatches, type CursorKey } from '#database';
-import { AccountEntity } from '../accounts/account.entity.js';
-import { ApiKeyEntity } from '../api-keys/api-key.entity.js';
+import { AccountEntity } from '../accounts/index.js';
+import { ApiKeyEntity } from '../api-keys/index.js';
 import { AuditService } from '../audit/audit.service.js';
 import {
   actorOf,
@@ -12,16 +12,15 @@ import {
   type Principal,
   type RequestMeta,
   type UserPrincipal,
-} from '../auth/principal.js';
+} from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { OutboxService, type Delivery } from '../mail/outbox.service.js';
-import { MembershipLifecycle, seatLimitReached } from '../members/membership-lifecycle.service.js';
-import { MembershipsRepository } from '../members/memberships.repository.js';
-import { lockTenant } from '../tenants/tenants.service.js';
-import type { TenantEntity } from '../tenants/tenant.entity.js';
+import { MembershipLifecycle, MembershipsRepository, seatLimitReached } from '../members/index.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
+import type { TenantEntity } from '../tenancy/tenant.entity.js';
 import type {
   CreateInvitationDto,
   InvitationQueryDto,

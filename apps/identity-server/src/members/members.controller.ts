@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { Principal, RequestMeta } from '../auth/principal.js';
+import type { Principal, RequestMeta } from '../common/principal.js';
 import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
 import { pageArgs } from '../common/pagination.js';
 import { MemberQueryDto, UpdateMemberDto } from './dto/member.dto.js';

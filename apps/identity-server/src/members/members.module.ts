@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MemberTeamsPort } from './member-teams.port.js';
 import { MembersController } from './members.controller.js';
 import { MembersService } from './members.service.js';
@@ -8,10 +8,9 @@ import { MembershipsService } from './memberships.service.js';
 
 /**
  * Memberships: the lifecycle (every change), the repository (the only code on the table) and
- * the reads sign-in needs. Global: authentication, profiles, tenants, invitations, teams and
- * SCIM all reach memberships through these.
+ * the reads sign-in needs. Not global: authentication, profiles, tenants, invitations, teams
+ * and SCIM import this module to say that they use memberships.
  */
-@Global()
 @Module({
   controllers: [MembersController],
   providers: [

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isUuid, type CursorKey } from '#database';
-import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageOf, type Page } from '../common/pagination.js';
-import { assertRoleExists } from '../roles/roles.service.js';
+import { assertRoleExists } from '../roles/index.js';
 import type { MemberQueryDto, UpdateMemberDto } from './dto/member.dto.js';
 import { MemberTeamsPort } from './member-teams.port.js';
 import { MembershipLifecycle, type MemberCommand } from './membership-lifecycle.service.js';

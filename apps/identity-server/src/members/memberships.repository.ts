@@ -5,7 +5,7 @@ import { uniqueViolation } from '../common/db-errors.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset } from '../common/pagination.js';
 import { columnsOf } from '../database/columns.js';
-import type { TenantSettings } from '../tenants/settings.js';
+import type { TenantSettings } from '../tenancy/settings.js';
 import { MembershipEntity } from './membership.entity.js';
 import { MEMBERSHIP_STATUS, statusSql, type MembershipStatus } from './membership-status.js';
 

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ActivityWriter } from '../common/activity-writer.js';
-import type { RequestMeta } from '../auth/principal.js';
-import type { TenantSettings } from '../tenants/settings.js';
+import type { RequestMeta } from '../common/principal.js';
+import type { TenantSettings } from '../tenancy/settings.js';
 import { MembershipLifecycle } from './membership-lifecycle.service.js';
 import { MEMBERSHIP_STATUS } from './membership-status.js';
 import type { MembershipEntity } from './membership.entity.js';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import type { PermissionRule } from '#policy';
-import { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantEntity } from '../tenancy/tenant.entity.js';
 
 /** A tenant's own role: a key members, keys and invitations can carry, with CASL-style rules. */
 @Entity({ name: 'roles' })

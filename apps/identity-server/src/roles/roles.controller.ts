@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal, RequestMeta } from '../auth/principal.js';
+import type { Principal, RequestMeta } from '../common/principal.js';
 import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
 import { CreateRoleDto, UpdateRoleDto } from './dto/role.dto.js';
 import { RolesService } from './roles.service.js';

@@ -9,12 +9,12 @@ import {
   type PermissionRule,
 } from '#policy';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
-import { PolicyService } from '../authz/policy.service.js';
+import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
+import { PolicyService } from '../policy/policy.service.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
-import { lockTenant } from '../tenants/tenants.service.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
 import type { CreateRoleDto, UpdateRoleDto } from './dto/role.dto.js';
 import { ROLE_KEY } from './dto/role.dto.js';
 import { RoleEntity } from './role.entity.js';

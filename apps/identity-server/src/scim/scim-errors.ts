@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SCHEMAS, ScimError, type ScimType } from '#scim';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { toProblem } from '../common/problem.filter.js';
+import { toProblem, type ErrorRenderer } from '../common/problem.filter.js';
 
 export const SCIM_BASE_PATH = '/scim/v2';
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -72,6 +72,9 @@ export function sendScimError(reply: FastifyReply, error: unknown, request: Fast
   if (error instanceof DomainException && error.headers) void reply.headers(error.headers);
   void reply.status(status).header('content-type', SCIM_CONTENT_TYPE).send(body);
 }
+
+/** Plugged into the global ProblemFilter by the app module: /scim/v2 answers RFC 7644 errors. */
+export const scimErrorRenderer: ErrorRenderer = { matches: isScimPath, send: sendScimError };
 
 const ENDPOINTS = new Map(
   [

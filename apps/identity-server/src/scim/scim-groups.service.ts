@@ -12,13 +12,12 @@ import {
 } from '#scim';
 import { isUuid, newId } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { PolicyService } from '../authz/policy.service.js';
-import type { RequestMeta } from '../auth/principal.js';
+import { PolicyService } from '../policy/policy.service.js';
+import type { RequestMeta } from '../common/principal.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { MembershipsRepository } from '../members/memberships.repository.js';
-import { shownName } from '../members/names.js';
-import { TeamsService } from '../teams/teams.service.js';
+import { MembershipsRepository, shownName } from '../members/index.js';
+import { TeamsService } from '../teams/index.js';
 import { GROUP_ATTRIBUTES } from './scim-attributes.js';
 import { SCIM_BASE_PATH } from './scim-errors.js';
 import {

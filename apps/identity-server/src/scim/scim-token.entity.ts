@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
-import { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantEntity } from '../tenancy/tenant.entity.js';
 
 /** A tenant's SCIM bearer token: it selects the tenant under /scim/v2. Only its SHA-256 is stored. */
 @Entity({ name: 'scim_tokens' })

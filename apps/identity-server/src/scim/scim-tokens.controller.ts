@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal, RequestMeta } from '../auth/principal.js';
+import type { Principal, RequestMeta } from '../common/principal.js';
 import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { CreateScimTokenDto } from './dto/scim-token.dto.js';

@@ -2,13 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isUuid, issueSecret, newId, parseSecret, secretMatches, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { ActivityWriter } from '../common/activity-writer.js';
-import { InvalidationService } from '../common/invalidation.service.js';
+import { InvalidationService } from '../database/invalidation.service.js';
 import { futureExpiry, PrefixCache } from '../common/credentials.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
-import { lockTenant } from '../tenants/tenants.service.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
 import type { CreateScimTokenDto } from './dto/scim-token.dto.js';
 import { ScimTokenEntity } from './scim-token.entity.js';
 

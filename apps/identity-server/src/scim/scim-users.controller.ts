@@ -16,7 +16,7 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { RequestMeta } from '../auth/principal.js';
+import type { RequestMeta } from '../common/principal.js';
 import { Meta, Public } from '../common/decorators.js';
 import { Caller, ScimAuthGuard, ScimContentType } from './scim-auth.guard.js';
 import { listParams, projectionOf, resourceHeaders } from './scim-protocol.js';

@@ -10,17 +10,18 @@ import {
   ScimError,
   USER_RESOURCE,
 } from '#scim';
-import type { RequestMeta } from '../auth/principal.js';
+import type { RequestMeta } from '../common/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { MemberTeamsPort, type TeamRef } from '../members/member-teams.port.js';
 import {
   MembershipLifecycle,
+  MembershipsRepository,
+  MemberTeamsPort,
+  statusSql,
   type MemberCommand,
+  type MembershipEntity,
   type MemberProfile,
-} from '../members/membership-lifecycle.service.js';
-import type { MembershipEntity } from '../members/membership.entity.js';
-import { statusSql } from '../members/membership-status.js';
-import { MembershipsRepository } from '../members/memberships.repository.js';
+  type TeamRef,
+} from '../members/index.js';
 import { USER_ATTRIBUTES, USER_COLUMN_ATTRIBUTES } from './scim-attributes.js';
 import { SCIM_BASE_PATH } from './scim-errors.js';
 import {

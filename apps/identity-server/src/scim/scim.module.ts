@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { TeamsModule } from '../teams/teams.module.js';
+import { MembersModule } from '../members/index.js';
+import { TeamsModule } from '../teams/index.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { ScimDiscoveryController } from './scim-discovery.controller.js';
 import { ScimGroupsController } from './scim-groups.controller.js';
@@ -11,7 +12,7 @@ import { ScimUsersService } from './scim-users.service.js';
 
 /** SCIM 2.0 provisioning (RFC 7643, RFC 7644) under /scim/v2, and the tenant tokens it accepts. */
 @Module({
-  imports: [TeamsModule],
+  imports: [MembersModule, TeamsModule],
   controllers: [
     ScimTokensController,
     ScimDiscoveryController,

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { MembershipEntity } from '../members/membership.entity.js';
+import { MembershipEntity } from '../members/index.js';
 import { TeamEntity } from './team.entity.js';
 
 /** A member's place in a team; a lead may add and remove members of the teams they lead. */

@@ -1,7 +1,7 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import type { PermissionRule } from '#policy';
 import { TenantScopedEntity } from '../database/tenant-scoped.entity.js';
-import { TenantEntity } from '../tenants/tenant.entity.js';
+import { TenantEntity } from '../tenancy/tenant.entity.js';
 
 /**
  * A team, or a department when it has children. A SCIM Group is a team. Names are unique among

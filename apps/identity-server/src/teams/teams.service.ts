@@ -3,16 +3,20 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { normalizeRule, validatePermissionRules, type PermissionRule } from '#policy';
 import { isUuid, newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Actor, type Principal, type RequestMeta } from '../auth/principal.js';
-import { MembershipsRepository } from '../members/memberships.repository.js';
-import { shownName } from '../members/names.js';
-import { MemberTeamsPort, type MemberTeams, type TeamRef } from '../members/member-teams.port.js';
-import { PolicyService } from '../authz/policy.service.js';
+import { actorOf, type Actor, type Principal, type RequestMeta } from '../common/principal.js';
+import {
+  MembershipsRepository,
+  MemberTeamsPort,
+  shownName,
+  type MemberTeams,
+  type TeamRef,
+} from '../members/index.js';
+import { PolicyService } from '../policy/policy.service.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
-import { lockTenant } from '../tenants/tenants.service.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
 import type {
   AddTeamMemberDto,
   CreateTeamDto,

@@ -2,10 +2,10 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Trimmed } from '../common/validation.js';
-import { AccountsService } from '../accounts/accounts.service.js';
-import type { RequestMeta, UserPrincipal } from '../auth/principal.js';
+import { AccountsService } from '../accounts/index.js';
+import type { RequestMeta, UserPrincipal } from '../common/principal.js';
 import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
-import { MembershipsService } from '../members/memberships.service.js';
+import { MembershipsService } from '../members/index.js';
 import { TenantsService } from './tenants.service.js';
 
 export class CreateOrganizationDto {

@@ -1,5 +1,5 @@
 import { diff } from '../common/diff.js';
-import { DEFAULT_SETTINGS, mergeSettings } from './settings.js';
+import { DEFAULT_SETTINGS, mergeSettings } from '../tenancy/settings.js';
 import { deriveSlug } from './tenants.service.js';
 
 describe('tenant settings', () => {

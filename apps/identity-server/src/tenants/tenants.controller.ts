@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal, RequestMeta } from '../auth/principal.js';
+import type { Principal, RequestMeta } from '../common/principal.js';
 import {
   Authenticated,
   CurrentPrincipal,

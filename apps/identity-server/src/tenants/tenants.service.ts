@@ -3,16 +3,17 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Principal, type RequestMeta } from '../auth/principal.js';
+import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { uniqueViolation } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import type { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
-import { DEFAULT_SETTINGS, mergeSettings, type TenantSettings } from './settings.js';
-import { TenantEntity } from './tenant.entity.js';
-import { MembershipsService } from '../members/memberships.service.js';
+import { DEFAULT_SETTINGS, mergeSettings, type TenantSettings } from '../tenancy/settings.js';
+import { TenantEntity } from '../tenancy/tenant.entity.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
+import { MembershipsService } from '../members/index.js';
 
 export interface TenantView {
   id: string;
@@ -173,18 +174,6 @@ export class TenantsService {
       return new DomainException(ErrorCode.TenantNameTaken, 'Another tenant has this name');
     return error;
   }
-}
-
-/** Reads the tenant row and holds its lock until the transaction ends. */
-export async function lockTenant(em: EntityManager, id: string): Promise<TenantEntity> {
-  const tenant = await em
-    .getRepository(TenantEntity)
-    .createQueryBuilder('t')
-    .setLock('pessimistic_write')
-    .where('t.id = :id', { id })
-    .getOne();
-  if (!tenant) throw new DomainException(ErrorCode.TenantNotFound);
-  return tenant;
 }
 
 function checkSettings(settings: TenantSettings): void {

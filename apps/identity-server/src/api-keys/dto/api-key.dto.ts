@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Absent, Trimmed } from '../../common/validation.js';
 import { BUILT_IN_ROLE_KEYS } from '#policy';
-import { RoleKey } from '../../roles/dto/role.dto.js';
+import { RoleKey } from '../../roles/index.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ maxLength: 100, example: 'ci-deploy' })

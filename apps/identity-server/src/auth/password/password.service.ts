@@ -6,9 +6,9 @@ import { checkPassword } from '#auth-crypto';
 import { newId } from '#database';
 import { DomainException, ErrorCode } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { DEFAULT_SETTINGS, type PasswordPolicy } from '../../tenants/settings.js';
+import { DEFAULT_SETTINGS, type PasswordPolicy } from '../../tenancy/settings.js';
 import { PasswordCredentialEntity, PasswordHistoryEntity } from './password.entities.js';
-import { MembershipsService } from '../../members/memberships.service.js';
+import { MembershipsService } from '../../members/index.js';
 
 /** Passwords: Argon2id hashes, policy checks with plain messages, reuse history. */
 @Injectable()

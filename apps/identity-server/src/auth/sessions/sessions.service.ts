@@ -3,10 +3,10 @@ import { DataSource, IsNull, MoreThan, type EntityManager } from 'typeorm';
 import { issueSecret, newId, parseSecret, secretMatches } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../../audit/audit.service.js';
 import { ActivityWriter } from '../../common/activity-writer.js';
-import { InvalidationService, type Invalidation } from '../../common/invalidation.service.js';
+import { InvalidationService, type Invalidation } from '../../database/invalidation.service.js';
 import { DomainException, ErrorCode } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import type { RequestMeta } from '../principal.js';
+import type { RequestMeta } from '../../common/principal.js';
 import { AccessTokensService } from '../tokens/access-tokens.service.js';
 import { RefreshTokenEntity, SessionEntity, type SignInMethod } from './session.entities.js';
 

@@ -9,7 +9,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { BUILT_IN_ROLE_KEYS } from '#policy';
-import { RoleKey } from '../../roles/dto/role.dto.js';
+import { RoleKey } from '../../roles/index.js';
 import { ListQueryDto } from '../../common/pagination.js';
 import { Absent, TrimmedLower } from '../../common/validation.js';
 import { INVITATION_PROVIDERS, type InvitationProvider } from '../invitation.entity.js';

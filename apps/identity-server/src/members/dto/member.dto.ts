@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { BUILT_IN_ROLE_KEYS } from '#policy';
-import { RoleKey } from '../../roles/dto/role.dto.js';
+import { RoleKey } from '../../roles/index.js';
 import { ListQueryDto } from '../../common/pagination.js';
 import { Absent } from '../../common/validation.js';
 import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../membership-status.js';

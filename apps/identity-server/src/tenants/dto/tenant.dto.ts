@@ -17,7 +17,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Absent, Trimmed } from '../../common/validation.js';
-import { IDENTITY_PROVIDERS, SETTING_BOUNDS, type IdentityProviderSetting } from '../settings.js';
+import {
+  IDENTITY_PROVIDERS,
+  SETTING_BOUNDS,
+  type IdentityProviderSetting,
+} from '../../tenancy/settings.js';
 
 export const SLUG_PATTERN = /^[a-z0-9-]{2,63}$/;
 

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
 import { base32Encode, generateTotpSecret, SecretBox, totpUri, verifyTotp } from '#auth-crypto';
 import { newId, secretMatches, sha256 } from '#database';
-import { AccountEntity } from '../../accounts/account.entity.js';
+import { AccountEntity } from '../account.entity.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { DomainException, ErrorCode } from '../../common/errors.js';
-import type { RequestMeta } from '../principal.js';
+import type { RequestMeta } from '../../common/principal.js';
 import { RecoveryCodeEntity } from './recovery-code.entity.js';
 
 const ISSUER = 'Identity Server';

@@ -1,5 +1,5 @@
 import type { Policy } from '#policy';
-import { DomainException, ErrorCode } from '../common/errors.js';
+import { DomainException, ErrorCode } from './errors.js';
 
 /** Who is calling. Resolved once per request by the AuthGuard. */
 export type Principal =

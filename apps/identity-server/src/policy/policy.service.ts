@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { builtInRules, compilePolicy, type PermissionRule, type Policy } from '#policy';
-import { InvalidationService } from '../common/invalidation.service.js';
-import type { MembershipStatus } from '../members/membership-status.js';
+import { InvalidationService } from '../database/invalidation.service.js';
 
 export interface MemberPolicy {
   policy: Policy;
-  status: MembershipStatus;
+  /** The membership's status; what it grants is the members feature's (MEMBERSHIP_STATUS). */
+  status: string;
 }
 
 interface Entry<T> {

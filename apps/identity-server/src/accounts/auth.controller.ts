@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccountsService } from '../accounts/accounts.service.js';
-import { LoginDto, RefreshDto, SignupDto } from '../accounts/dto/account.dto.js';
+import { AccountsService } from './accounts.service.js';
+import { LoginDto, RefreshDto, SignupDto } from './dto/account.dto.js';
 import { CurrentUser, Meta, Public, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import type { Principal, RequestMeta } from './principal.js';
-import { SessionsService } from './sessions/sessions.service.js';
+import type { Principal, RequestMeta } from '../common/principal.js';
+import { SessionsService } from '../auth/index.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')

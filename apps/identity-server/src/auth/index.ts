@@ -1,0 +1,6 @@
+/** The public face of auth/: who is calling. Everything else in the folder is private. */
+export { AuthModule } from './auth.module.js';
+export { AuthenticationGuard } from './authentication.guard.js';
+export { LoginThrottleService } from './throttle/login-throttle.service.js';
+export { PasswordService } from './password/password.service.js';
+export { SessionsService, type TokenPair } from './sessions/sessions.service.js';

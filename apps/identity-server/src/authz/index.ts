@@ -1,0 +1,2 @@
+/** The public face of authz/: the authorize API (decisions themselves come from policy/). */
+export { AuthzModule } from './authz.module.js';

@@ -1,0 +1,2 @@
+/** The public face of health/: liveness and readiness probes. */
+export { HealthController } from './health.controller.js';

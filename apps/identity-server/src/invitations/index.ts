@@ -1,0 +1,2 @@
+/** The public face of invitations/. */
+export { InvitationsModule } from './invitations.module.js';
