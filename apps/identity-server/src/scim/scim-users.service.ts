@@ -39,6 +39,7 @@ import {
   type Projection,
   type ScimResource,
 } from './scim-protocol.js';
+import type { ScimResourceAdapter } from './scim-resource-adapter.js';
 import type { ScimCaller } from './scim-tokens.service.js';
 
 /** SCIM-created members get the tenant's default role; SCIM never changes a role. */
@@ -90,7 +91,10 @@ interface GroupRef {
  * last-admin and seat guardrails hold under concurrent requests.
  */
 @Injectable()
-export class ScimUsersService {
+export class ScimUsersService implements ScimResourceAdapter {
+  /** PATCH answers 200 with the user: Okta reads the user back from the answer. */
+  readonly patchAnswer = 'resource';
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
