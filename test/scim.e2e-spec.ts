@@ -221,6 +221,9 @@ describe('SCIM 2.0', () => {
       // the same element: Bob's work address is at home.example, Ann's home one is
       ['emails[type eq "work" and value co "home.example"]', ['bob']],
       ['emails[type eq "home"].value eq "bob@home.example"', []],
+      // one element meets both conditions, not any two: Ann's work address is not her home one
+      // (docs/decisions/001-own-scim-filter-parser.md)
+      ['emails[type eq "work"].value eq "ann@home.example"', []],
       ['emails.value eq "ANN@HOME.EXAMPLE"', ['ann']],
       ['userName co "EXAMPLE.COM"', ['ann', 'bob']],
       ['userName sw "bob"', ['bob']],
