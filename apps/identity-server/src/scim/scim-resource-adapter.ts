@@ -2,6 +2,15 @@ import type { RequestMeta } from '../auth/principal.js';
 import type { ListParams, Projection, ScimResource } from './scim-protocol.js';
 import type { ScimCaller } from './scim-tokens.service.js';
 
+/** A change to one resource (PUT or PATCH); `ifMatch` is the If-Match header (RFC 7644 §3.14). */
+export type ResourceChange = (
+  caller: ScimCaller,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+  meta: RequestMeta,
+) => Promise<ScimResource>;
+
 /**
  * What one SCIM resource type (Users, Groups) does behind the shared controller
  * (scim-resource.controller.ts). The controller parses and checks every request input first and
@@ -23,20 +32,9 @@ export interface ScimResourceAdapter {
   shape(resource: ScimResource, projection: Projection): ScimResource;
   create(caller: ScimCaller, body: unknown, meta: RequestMeta): Promise<ScimResource>;
   /** PUT: the body replaces the resource. */
-  replace(
-    caller: ScimCaller,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    meta: RequestMeta,
-  ): Promise<ScimResource>;
-  patch(
-    caller: ScimCaller,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    meta: RequestMeta,
-  ): Promise<ScimResource>;
+  replace: ResourceChange;
+  /** PATCH: the body's operations apply to the resource. */
+  patch: ResourceChange;
   remove(
     caller: ScimCaller,
     id: string,
