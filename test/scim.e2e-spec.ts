@@ -403,6 +403,24 @@ describe('SCIM 2.0', () => {
     ).toBe(204);
   });
 
+  it('routes endpoint names in any case and with a trailing slash', async () => {
+    const c = await scimClient(t);
+    const u = await create(c, 'route@example.com');
+    const g = await group(c, 'Routed');
+    const found = await c.request('GET', `/users/?${q('userName eq "route@example.com"')}`);
+    expect(found.status).toBe(200);
+    expect(ids(found)).toEqual([u.id]);
+    expect((await c.request('GET', `/USERS/${u.id}/`)).body.id).toBe(u.id);
+    expect((await c.request('GET', `/groups/${g.id}`)).body.id).toBe(g.id);
+    const patched = await c.request(
+      'PATCH',
+      `/gRoUpS/${g.id}/`,
+      patchOp({ op: 'replace', path: 'displayName', value: 'Routed again' }),
+    );
+    expect(patched.status).toBe(204);
+    expect((await c.request('DELETE', `/Users/${u.id}/`)).status).toBe(204);
+  });
+
   it('refuses a taken userName (any case) or group name with 409 uniqueness', async () => {
     const c = await scimClient(t);
     const first = await create(c, 'dup@example.com');
