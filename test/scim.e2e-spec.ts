@@ -221,6 +221,9 @@ describe('SCIM 2.0', () => {
       // the same element: Bob's work address is at home.example, Ann's home one is
       ['emails[type eq "work" and value co "home.example"]', ['bob']],
       ['emails[type eq "home"].value eq "bob@home.example"', []],
+      // one element meets both conditions, not any two: Ann's work address is not her home one
+      // (docs/decisions/001-own-scim-filter-parser.md)
+      ['emails[type eq "work"].value eq "ann@home.example"', []],
       ['emails.value eq "ANN@HOME.EXAMPLE"', ['ann']],
       ['userName co "EXAMPLE.COM"', ['ann', 'bob']],
       ['userName sw "bob"', ['bob']],
@@ -398,6 +401,24 @@ describe('SCIM 2.0', () => {
     expect(
       (await c.request('DELETE', `/Users/${created.id}`, undefined, { 'if-match': '*' })).status,
     ).toBe(204);
+  });
+
+  it('routes endpoint names in any case and with a trailing slash', async () => {
+    const c = await scimClient(t);
+    const u = await create(c, 'route@example.com');
+    const g = await group(c, 'Routed');
+    const found = await c.request('GET', `/users/?${q('userName eq "route@example.com"')}`);
+    expect(found.status).toBe(200);
+    expect(ids(found)).toEqual([u.id]);
+    expect((await c.request('GET', `/USERS/${u.id}/`)).body.id).toBe(u.id);
+    expect((await c.request('GET', `/groups/${g.id}`)).body.id).toBe(g.id);
+    const patched = await c.request(
+      'PATCH',
+      `/gRoUpS/${g.id}/`,
+      patchOp({ op: 'replace', path: 'displayName', value: 'Routed again' }),
+    );
+    expect(patched.status).toBe(204);
+    expect((await c.request('DELETE', `/Users/${u.id}/`)).status).toBe(204);
   });
 
   it('refuses a taken userName (any case) or group name with 409 uniqueness', async () => {

@@ -1,5 +1,7 @@
+import { compileElementFilter } from './element-filter.js';
 import { ScimError } from './errors.js';
 import { parseFilter, parsePath, type FilterNode } from './filter.js';
+import { USER_SCHEMA } from './schemas.js';
 
 const eq = (name: string, value: unknown, extra: object = {}) => ({
   kind: 'compare',
@@ -92,6 +94,32 @@ describe('parseFilter', () => {
       attrPath: { name: 'emails' },
       filter: { kind: 'logical', op: 'and', filters: [eq('type', 'work'), eq('value', 'x')] },
     });
+  });
+
+  // docs/decisions/001-own-scim-filter-parser.md: why the parser is ours. scim2-parse-filter
+  // reads this filter as `emails[type eq "work"] and emails.value eq "x"`, two conditions any two
+  // elements may meet; RFC 7644 §3.4.2.2 means one element meeting both.
+  it('binds both conditions of `emails[type eq "work"].value eq "x"` to one element', () => {
+    const filter = parseFilter('emails[type eq "work"].value eq "x"');
+    if (filter.kind !== 'valuePath') throw new Error(`one value-path node, got ${filter.kind}`);
+    expect(filter.attrPath).toEqual({ name: 'emails' });
+    const emails = USER_SCHEMA.attributes.find((a) => a.name === 'emails');
+    if (!emails) throw new Error('the User schema has emails');
+    const sameElement = compileElementFilter(filter.filter, emails);
+    if (!sameElement) throw new Error('the value filter names sub-attributes of emails');
+    // a work address "y" and a home address "x": each condition holds for some element, both
+    // for none, so this user does not match
+    const elements = [
+      { type: 'work', value: 'y' },
+      { type: 'home', value: 'x' },
+    ];
+    // the split reading: each condition on its own, met by any element
+    const each = (filter.filter as { filters: FilterNode[] }).filters.map((f) =>
+      elements.some((e) => compileElementFilter(f, emails)?.(e) === true),
+    );
+    expect(each).toEqual([true, true]);
+    expect(elements.some(sameElement)).toBe(false);
+    expect([{ type: 'work', value: 'X' }].some(sameElement)).toBe(true);
   });
 
   it('reads schema-qualified and dotted attribute paths', () => {

@@ -3,8 +3,8 @@ import { invalidFilter, ScimError } from './errors.js';
 // A hand-written recursive-descent parser for the RFC 7644 §3.4.2.2 grammar rather than
 // scim2-parse-filter: that package splits `emails[type eq "work"].value eq "x"` into two
 // independent conditions (losing "the same element"), and its errors name neither the position
-// nor the token. Nesting is bounded (MAX_DEPTH) so hostile input fails fast, never overflowing
-// the stack.
+// nor the token (docs/decisions/001-own-scim-filter-parser.md). Nesting is bounded (MAX_DEPTH)
+// so hostile input fails fast, never overflowing the stack.
 
 export const MAX_FILTER_LENGTH = 4096;
 export const MAX_FILTER_DEPTH = 50;

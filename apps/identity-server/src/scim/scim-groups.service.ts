@@ -33,6 +33,7 @@ import {
   type Projection,
   type ScimResource,
 } from './scim-protocol.js';
+import type { ScimResourceAdapter } from './scim-resource-adapter.js';
 import type { ScimCaller } from './scim-tokens.service.js';
 
 interface TeamRow {
@@ -77,7 +78,10 @@ const IDS_IN_ERRORS = 5;
  * difference, so concurrent PATCHes are serialized and never lose a member.
  */
 @Injectable()
-export class ScimGroupsService {
+export class ScimGroupsService implements ScimResourceAdapter {
+  /** PATCH answers 204 unless a projection is asked: what Entra ID expects of a group PATCH. */
+  readonly patchAnswer = 'noContentUnlessProjected';
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,

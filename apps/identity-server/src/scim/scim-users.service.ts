@@ -36,6 +36,7 @@ import {
   type Projection,
   type ScimResource,
 } from './scim-protocol.js';
+import type { ScimResourceAdapter } from './scim-resource-adapter.js';
 import type { ScimCaller } from './scim-tokens.service.js';
 
 interface MemberRow {
@@ -74,7 +75,10 @@ const USERS: ListSource = {
  * membership columns; the rest of the resource is kept in `scim`.
  */
 @Injectable()
-export class ScimUsersService {
+export class ScimUsersService implements ScimResourceAdapter {
+  /** PATCH answers 200 with the user: Okta reads the user back from the answer. */
+  readonly patchAnswer = 'resource';
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly lifecycle: MembershipLifecycle,

@@ -3,11 +3,10 @@ import { MembersModule } from '../members/index.js';
 import { TeamsModule } from '../teams/index.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
 import { ScimDiscoveryController } from './scim-discovery.controller.js';
-import { ScimGroupsController } from './scim-groups.controller.js';
 import { ScimGroupsService } from './scim-groups.service.js';
+import { ScimGroupsController, ScimUsersController } from './scim-resource.controller.js';
 import { ScimTokensController } from './scim-tokens.controller.js';
 import { ScimTokensService } from './scim-tokens.service.js';
-import { ScimUsersController } from './scim-users.controller.js';
 import { ScimUsersService } from './scim-users.service.js';
 
 /** SCIM 2.0 provisioning (RFC 7643, RFC 7644) under /scim/v2, and the tenant tokens it accepts. */
