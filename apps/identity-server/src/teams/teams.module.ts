@@ -1,6 +1,13 @@
 import { Module } from '@nestjs/common';
+import { MembersModule } from '../members/index.js';
 import { TeamsController } from './teams.controller.js';
 import { TeamsService } from './teams.service.js';
 
-@Module({ controllers: [TeamsController], providers: [TeamsService], exports: [TeamsService] })
+/** Teams depend on members (a team member is a membership) and plug MemberTeams into them. */
+@Module({
+  imports: [MembersModule],
+  controllers: [TeamsController],
+  providers: [TeamsService],
+  exports: [TeamsService],
+})
 export class TeamsModule {}
