@@ -8,6 +8,7 @@ import { Invitations1795354575956 } from './1795354575956-Invitations.js';
 import { TeamsAndRoles1795599842496 } from './1795599842496-TeamsAndRoles.js';
 import { Scim1795600285015 } from './1795600285015-Scim.js';
 import { SeatCounter1795604292289 } from './1795604292289-SeatCounter.js';
+import { CredentialKeyHash1796154708186 } from './1796154708186-CredentialKeyHash.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TeamsAndRoles1795599842496,
   Scim1795600285015,
   SeatCounter1795604292289,
+  CredentialKeyHash1796154708186,
 ];
