@@ -1,4 +1,5 @@
 /** Issued credentials (API keys, personal keys, SCIM tokens): one shape, one store. */
+export { CredentialExpiry } from './credential.dto.js';
 export {
   AccountCredentialEntity,
   TenantCredentialEntity,
