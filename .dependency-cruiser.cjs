@@ -2,13 +2,14 @@
  * The module graph, in layers (npm run lint:deps). Under apps/identity-server/src/:
  *   common/    errors, HTTP (filters, decorators, pagination), validation, the request principal
  *   platform   database/ config/ crypto/ audit/ mail/ metrics/ migrations/ policy/ tenancy/
+ *              credentials/ (one mechanism for API keys, personal keys and SCIM tokens)
  *   features   every other folder; another folder may import only its index.ts
  *   root       main.ts, app.module.ts, app.factory.ts, data-source.ts, cli/: wire everything
  * libs/ are pure and import nothing of the app. A layer imports only the layers under it.
  */
 const SRC = '^apps/identity-server/src/';
 const COMMON = `${SRC}common/`;
-const PLATFORM = `${SRC}(database|config|crypto|audit|mail|metrics|migrations|policy|tenancy)/`;
+const PLATFORM = `${SRC}(database|config|crypto|audit|mail|metrics|migrations|policy|tenancy|credentials)/`;
 const FEATURE = `${SRC}(access-rules|accounts|api-keys|auth|authz|health|invitations|members|roles|scim|teams|tenants)/`;
 
 module.exports = {

@@ -202,4 +202,42 @@ describe('policy changes across server processes', () => {
     ).toBe(204);
     expect(await decide('deploy', 'Service')).toMatchObject({ allowed: false });
   });
+
+  it('refuses through B a SCIM token and a personal key revoked through A, which B had cached', async () => {
+    const tenant = (
+      await call(a, 'POST', '/api/v1/tenants', OPERATOR_KEY, { name: 'Credentials twice' })
+    ).body;
+    const t = `/api/v1/tenants/${tenant.id}`;
+    const scim = (await call(a, 'POST', `${t}/scim-tokens`, OPERATOR_KEY, { name: 'Entra ID' }))
+      .body;
+    const signup = await fetch(`${a.url}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'kim@example.com',
+        password: 'correct horse battery staple',
+        displayName: 'Kim',
+      }),
+    });
+    const person = (await signup.json()) as { accessToken: string };
+    const personal = (
+      await call(a, 'POST', '/api/v1/me/api-keys', person.accessToken, { name: 'cli' })
+    ).body;
+    // B authenticates (and caches) both
+    expect((await call(b, 'GET', '/scim/v2/Users', scim.token)).status).toBe(200);
+    expect((await call(b, 'GET', '/api/v1/me', personal.key)).status).toBe(200);
+
+    expect(
+      (await throughA(() => call(a, 'DELETE', `${t}/scim-tokens/${scim.id}`, OPERATOR_KEY))).status,
+    ).toBe(204);
+    expect((await call(b, 'GET', '/scim/v2/Users', scim.token)).status).toBe(401);
+    expect(
+      (
+        await throughA(() =>
+          call(a, 'DELETE', `/api/v1/me/api-keys/${personal.id}`, person.accessToken),
+        )
+      ).status,
+    ).toBe(204);
+    expect((await call(b, 'GET', '/api/v1/me', personal.key)).status).toBe(401);
+  });
 });

@@ -83,8 +83,8 @@ describe('SCIM 2.0', () => {
         },
       ]);
       expect(list.text).not.toContain(c.token);
-      const [stored] = await t.sql('SELECT token_hash FROM scim_tokens WHERE id = $1', [c.tokenId]);
-      expect(stored.token_hash.toString('hex')).not.toContain(Buffer.from(c.token).toString('hex'));
+      const [stored] = await t.sql('SELECT key_hash FROM scim_tokens WHERE id = $1', [c.tokenId]);
+      expect(stored.key_hash.toString('hex')).not.toContain(Buffer.from(c.token).toString('hex'));
 
       expect(
         (await t.request('DELETE', `/api/v1/tenants/${tenantId}/scim-tokens/${c.tokenId}`)).status,

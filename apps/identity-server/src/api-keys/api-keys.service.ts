@@ -1,29 +1,27 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { canGrantRole } from '#policy';
-import { isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
+import type { CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
-import { ActivityWriter } from '../common/activity-writer.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { keyset, pageOf, type Page } from '../common/pagination.js';
-import { lockTenant } from '../tenancy/tenant-lock.js';
+import type { Page } from '../common/pagination.js';
 import { InvalidationService } from '../database/invalidation.service.js';
-import { futureExpiry, PrefixCache } from '../common/credentials.js';
+import {
+  CredentialStore,
+  TENANT_OWNED,
+  type CredentialKind,
+  type CredentialView,
+} from '../credentials/index.js';
+import { lockTenant } from '../tenancy/tenant-lock.js';
 import { assertRoleExists } from '../roles/index.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 import type { CreateApiKeyDto } from './dto/api-key.dto.js';
 
 export const TENANT_KEY_KIND = 'tk';
 
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
+export interface ApiKeyView extends CredentialView {
   role: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
 }
 
 export interface AuthenticatedKey {
@@ -33,26 +31,32 @@ export interface AuthenticatedKey {
   name: string;
 }
 
-/** A key's rows are kept per instance this long at most; a revocation drops them at once. */
-const CACHE_TTL_MS = 60_000;
+const TENANT_KEYS: CredentialKind<ApiKeyEntity, ApiKeyView> = {
+  kind: TENANT_KEY_KIND,
+  entity: ApiKeyEntity,
+  owner: TENANT_OWNED,
+  notFound: ErrorCode.ApiKeyNotFound,
+  label: 'an API key',
+  cacheTtlMs: 60_000,
+  view: (base, key) => ({ ...base, role: key.role }),
+  audit: {
+    created: 'apikey.created',
+    revoked: 'apikey.revoked',
+    subject: (key) => ({ tenantId: key.tenantId, target: { type: 'api_key', id: key.id } }),
+    details: (key) => ({ role: key.role }),
+  },
+};
 
+/** Tenant API keys (`tk_…`): they act in their tenant with the role they were given. */
 @Injectable()
 export class ApiKeysService {
-  private readonly logger = new Logger('ApiKeys');
-  private readonly lastUsed = new ActivityWriter(this.logger, 'the last use of an API key');
-  private readonly cache = new PrefixCache<ApiKeyEntity>(CACHE_TTL_MS);
+  private readonly store: CredentialStore<ApiKeyEntity, ApiKeyView>;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
-    private readonly invalidation: InvalidationService,
-  ) {
-    invalidation.subscribe((event) => {
-      if (event.kind === 'all') this.cache.clear();
-      else if (event.kind === 'api_key') this.cache.forget((key) => key.id === event.id);
-    });
+  constructor(dataSource: DataSource, audit: AuditService, invalidation: InvalidationService) {
+    this.store = new CredentialStore(TENANT_KEYS, dataSource, audit, invalidation);
   }
 
+  /** A key may create keys up to its own role; the role must exist when the key is written. */
   async create(
     tenantId: string,
     dto: CreateApiKeyDto,
@@ -66,124 +70,40 @@ export class ApiKeysService {
         `A ${principal.role} key cannot create a ${role} key`,
       );
     }
-    const expiresAt = futureExpiry(dto.expiresAt);
-    const issued = issueSecret(TENANT_KEY_KIND);
-    const row: ApiKeyEntity = {
-      tenantId,
-      id: newId(),
+    const { view, secret } = await this.store.issue({
       name: dto.name,
-      role,
-      prefix: issued.prefix,
-      keyHash: issued.hash,
-      createdByType: principal.kind,
-      createdById: principal.id,
-      createdAt: new Date(),
-      expiresAt,
-      lastUsedAt: null,
-      revokedAt: null,
-    };
-    await this.dataSource.transaction(async (em) => {
-      await lockTenant(em, tenantId);
-      await assertRoleExists(em, tenantId, role);
-      await em.insert(ApiKeyEntity, row);
-      await this.audit.record(em, {
+      expiresAt: dto.expiresAt,
+      actor: actorOf(principal),
+      meta,
+      complete: (common) => ({
+        ...common,
         tenantId,
-        type: 'apikey.created',
-        actor: actorOf(principal),
-        target: { type: 'api_key', id: row.id },
-        meta,
-        changes: {
-          after: {
-            name: row.name,
-            role,
-            prefix: `${TENANT_KEY_KIND}_${row.prefix}`,
-            expiresAt: expiresAt?.toISOString() ?? null,
-          },
-        },
-      });
+        role,
+        createdByType: principal.kind,
+        createdById: principal.id,
+      }),
+      check: async (em) => {
+        await lockTenant(em, tenantId);
+        await assertRoleExists(em, tenantId, role);
+      },
     });
-    return { ...toView(row), key: issued.secret };
+    return { ...view, key: secret };
   }
 
-  async list(tenantId: string, limit: number, after: CursorKey | null): Promise<Page<ApiKeyView>> {
-    const qb = this.dataSource
-      .getRepository(ApiKeyEntity)
-      .createQueryBuilder('k')
-      .where('k.tenant_id = :tenantId AND k.revoked_at IS NULL', { tenantId });
-    const rows = await keyset(qb, 'k', 'created_at', after, limit).getMany();
-    return pageOf(rows, limit, (k) => k.createdAt, toView);
+  list(tenantId: string, limit: number, after: CursorKey | null): Promise<Page<ApiKeyView>> {
+    return this.store.list(tenantId, limit, after);
   }
 
   /** Revoked at once: every instance forgets the key when the revocation commits. */
-  async revoke(
-    tenantId: string,
-    id: string,
-    principal: Principal,
-    meta: RequestMeta,
-  ): Promise<void> {
-    if (!isUuid(id)) throw new DomainException(ErrorCode.ApiKeyNotFound);
-    await this.dataSource.transaction(async (em) => {
-      const result = await em
-        .createQueryBuilder()
-        .update(ApiKeyEntity)
-        .set({ revokedAt: () => 'now()' })
-        .where('tenant_id = :tenantId AND id = :id AND revoked_at IS NULL', { tenantId, id })
-        .returning(['name', 'role', 'prefix'])
-        .execute();
-      const revoked = (result.raw as { name: string; role: string; prefix: string }[])[0];
-      if (!revoked) throw new DomainException(ErrorCode.ApiKeyNotFound);
-      await this.invalidation.announce(em, { kind: 'api_key', id });
-      await this.audit.record(em, {
-        tenantId,
-        type: 'apikey.revoked',
-        actor: actorOf(principal),
-        target: { type: 'api_key', id },
-        meta,
-        changes: {
-          before: {
-            name: revoked.name,
-            role: revoked.role,
-            prefix: `${TENANT_KEY_KIND}_${revoked.prefix}`,
-          },
-        },
-      });
-    });
+  revoke(tenantId: string, id: string, principal: Principal, meta: RequestMeta): Promise<void> {
+    return this.store.revoke(tenantId, id, actorOf(principal), meta);
   }
 
-  /**
-   * The live key that matches the credential, compared in constant time; null otherwise. The
-   * rows a prefix names are cached per instance until revoked anywhere or a minute old, so a
-   * key's requests cost no query.
-   */
+  /** The live key that matches the credential (compared in constant time); null otherwise. */
   async authenticate(prefix: string, credential: string): Promise<AuthenticatedKey | null> {
-    const candidates = await this.cache.rows(prefix, () =>
-      this.dataSource.getRepository(ApiKeyEntity).findBy({ prefix, revokedAt: IsNull() }),
-    );
-    for (const key of candidates) {
-      if (!secretMatches(credential, key.keyHash)) continue;
-      if (key.expiresAt && key.expiresAt.getTime() <= Date.now()) return null;
-      this.lastUsed.record(
-        key.id,
-        (at) =>
-          this.dataSource
-            .getRepository(ApiKeyEntity)
-            .update({ tenantId: key.tenantId, id: key.id }, { lastUsedAt: at }),
-        key.lastUsedAt,
-      );
-      return { id: key.id, tenantId: key.tenantId, role: key.role, name: key.name };
-    }
-    return null;
+    const checked = await this.store.verify(prefix, credential);
+    if (!checked.ok) return null;
+    const { id, tenantId, role, name } = checked.row;
+    return { id, tenantId, role, name };
   }
-}
-
-function toView(k: ApiKeyEntity): ApiKeyView {
-  return {
-    id: k.id,
-    name: k.name,
-    prefix: `${TENANT_KEY_KIND}_${k.prefix}`,
-    role: k.role,
-    createdAt: k.createdAt.toISOString(),
-    expiresAt: k.expiresAt?.toISOString() ?? null,
-    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-  };
 }

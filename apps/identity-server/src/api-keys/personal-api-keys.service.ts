@@ -1,140 +1,83 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
-import { isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CursorKey } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
 import type { RequestMeta } from '../common/principal.js';
-import { ActivityWriter } from '../common/activity-writer.js';
-import { DomainException, ErrorCode } from '../common/errors.js';
-import { keyset, pageOf, type Page } from '../common/pagination.js';
+import { ErrorCode } from '../common/errors.js';
+import { InvalidationService } from '../database/invalidation.service.js';
+import type { Page } from '../common/pagination.js';
+import {
+  ACCOUNT_OWNED,
+  CredentialStore,
+  type CredentialKind,
+  type CredentialView,
+} from '../credentials/index.js';
 import type { CreatePersonalKeyDto } from './dto/api-key.dto.js';
 import { PersonalApiKeyEntity } from './personal-api-key.entity.js';
-import { futureExpiry } from '../common/credentials.js';
 
 export const PERSONAL_KEY_KIND = 'pk';
 
-export interface PersonalKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-}
+export type PersonalKeyView = CredentialView;
 
-/** Personal API keys: they act as their owner, everywhere the owner may act. */
+const PERSONAL_KEYS: CredentialKind<PersonalApiKeyEntity, PersonalKeyView> = {
+  kind: PERSONAL_KEY_KIND,
+  entity: PersonalApiKeyEntity,
+  owner: ACCOUNT_OWNED,
+  notFound: ErrorCode.ApiKeyNotFound,
+  label: 'a personal key',
+  cacheTtlMs: 60_000,
+  view: (base) => base,
+  audit: {
+    created: 'apikey.created',
+    revoked: 'apikey.revoked',
+    // About the account, not a tenant: filed with the other account events.
+    subject: (key) => ({
+      tenantId: PLATFORM_AUDIT_TENANT,
+      target: { type: 'account', id: key.accountId },
+    }),
+    details: (key) => ({ keyId: key.id, personal: true }),
+  },
+};
+
+/** Personal API keys (`pk_…`): they act as their owner, everywhere the owner may act. */
 @Injectable()
 export class PersonalApiKeysService {
-  private readonly logger = new Logger('PersonalApiKeys');
-  private readonly lastUsed = new ActivityWriter(this.logger, 'the last use of a personal key');
+  private readonly store: CredentialStore<PersonalApiKeyEntity, PersonalKeyView>;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(dataSource: DataSource, audit: AuditService, invalidation: InvalidationService) {
+    this.store = new CredentialStore(PERSONAL_KEYS, dataSource, audit, invalidation);
+  }
 
   async create(
     accountId: string,
     dto: CreatePersonalKeyDto,
     meta: RequestMeta,
   ): Promise<PersonalKeyView & { key: string }> {
-    const expiresAt = futureExpiry(dto.expiresAt);
-    const issued = issueSecret(PERSONAL_KEY_KIND);
-    const row: PersonalApiKeyEntity = {
-      accountId,
-      id: newId(),
+    const { view, secret } = await this.store.issue({
       name: dto.name,
-      prefix: issued.prefix,
-      keyHash: issued.hash,
-      createdAt: new Date(),
-      expiresAt,
-      lastUsedAt: null,
-      revokedAt: null,
-    };
-    await this.dataSource.transaction(async (em) => {
-      await em.insert(PersonalApiKeyEntity, row);
-      await this.audit.record(em, {
-        tenantId: PLATFORM_AUDIT_TENANT,
-        type: 'apikey.created',
-        actor: { type: 'account', id: accountId },
-        target: { type: 'account', id: accountId },
-        meta,
-        changes: {
-          after: {
-            keyId: row.id,
-            name: row.name,
-            prefix: `${PERSONAL_KEY_KIND}_${row.prefix}`,
-            personal: true,
-          },
-        },
-      });
+      expiresAt: dto.expiresAt,
+      actor: { type: 'account', id: accountId },
+      meta,
+      complete: (common) => ({ ...common, accountId }),
     });
-    return { ...toView(row), key: issued.secret };
+    return { ...view, key: secret };
   }
 
-  async list(
-    accountId: string,
-    limit: number,
-    after: CursorKey | null,
-  ): Promise<Page<PersonalKeyView>> {
-    const qb = this.dataSource
-      .getRepository(PersonalApiKeyEntity)
-      .createQueryBuilder('k')
-      .where('k.account_id = :accountId AND k.revoked_at IS NULL', { accountId });
-    const rows = await keyset(qb, 'k', 'created_at', after, limit).getMany();
-    return pageOf(rows, limit, (k) => k.createdAt, toView);
+  list(accountId: string, limit: number, after: CursorKey | null): Promise<Page<PersonalKeyView>> {
+    return this.store.list(accountId, limit, after);
   }
 
-  async revoke(accountId: string, id: string, meta: RequestMeta): Promise<void> {
-    if (!isUuid(id)) throw new DomainException(ErrorCode.ApiKeyNotFound);
-    await this.dataSource.transaction(async (em) => {
-      const result = await em
-        .createQueryBuilder()
-        .update(PersonalApiKeyEntity)
-        .set({ revokedAt: () => 'now()' })
-        .where('account_id = :accountId AND id = :id AND revoked_at IS NULL', { accountId, id })
-        .execute();
-      if (!result.affected) throw new DomainException(ErrorCode.ApiKeyNotFound);
-      await this.audit.record(em, {
-        tenantId: PLATFORM_AUDIT_TENANT,
-        type: 'apikey.revoked',
-        actor: { type: 'account', id: accountId },
-        target: { type: 'account', id: accountId },
-        meta,
-        changes: { before: { keyId: id, personal: true } },
-      });
-    });
+  /** Revoked at once: every instance forgets the key when the revocation commits. */
+  revoke(accountId: string, id: string, meta: RequestMeta): Promise<void> {
+    return this.store.revoke(accountId, id, { type: 'account', id: accountId }, meta);
   }
 
-  /** The owner of a live key matching the credential, compared in constant time. */
+  /** The owner of a live key matching the credential (compared in constant time); null otherwise. */
   async authenticate(
     prefix: string,
     credential: string,
   ): Promise<{ accountId: string; keyId: string } | null> {
-    const key = await this.dataSource
-      .getRepository(PersonalApiKeyEntity)
-      .findOneBy({ prefix, revokedAt: IsNull() });
-    const now = Date.now();
-    if (!key || !secretMatches(credential, key.keyHash)) return null;
-    if (key.expiresAt && key.expiresAt.getTime() <= now) return null;
-    this.lastUsed.record(
-      key.id,
-      (at) =>
-        this.dataSource
-          .getRepository(PersonalApiKeyEntity)
-          .update({ accountId: key.accountId, id: key.id }, { lastUsedAt: at }),
-      key.lastUsedAt,
-    );
-    return { accountId: key.accountId, keyId: key.id };
+    const checked = await this.store.verify(prefix, credential);
+    return checked.ok ? { accountId: checked.row.accountId, keyId: checked.row.id } : null;
   }
-}
-
-function toView(k: PersonalApiKeyEntity): PersonalKeyView {
-  return {
-    id: k.id,
-    name: k.name,
-    prefix: `${PERSONAL_KEY_KIND}_${k.prefix}`,
-    createdAt: k.createdAt.toISOString(),
-    expiresAt: k.expiresAt?.toISOString() ?? null,
-    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
-  };
 }

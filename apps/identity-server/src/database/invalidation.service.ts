@@ -22,16 +22,15 @@ const received = new Counter({
 
 /**
  * What changed: a session, every session of an account, a tenant's access rules, whatever decides
- * a tenant's permissions (roles, memberships, teams, grants: `policy`), a tenant's SCIM tokens,
- * or (after a lost connection) anything.
+ * a tenant's permissions (roles, memberships, teams, grants: `policy`), a revoked credential (an
+ * API key, personal key or SCIM token, by id), or (after a lost connection) anything.
  */
 export type Invalidation =
   | { kind: 'session'; id: string }
   | { kind: 'account'; id: string }
   | { kind: 'access_rules'; id: string }
   | { kind: 'policy'; id: string }
-  | { kind: 'api_key'; id: string }
-  | { kind: 'scim_tokens'; id: string }
+  | { kind: 'credential'; id: string }
   | { kind: 'all' };
 
 type Listener = (event: Invalidation) => void;

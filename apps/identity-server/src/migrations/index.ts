@@ -9,6 +9,7 @@ import { TeamsAndRoles1795599842496 } from './1795599842496-TeamsAndRoles.js';
 import { Scim1795600285015 } from './1795600285015-Scim.js';
 import { SeatCounter1795604292289 } from './1795604292289-SeatCounter.js';
 import { MembershipLifecycle1795700000000 } from './1795700000000-MembershipLifecycle.js';
+import { CredentialKeyHash1796154708186 } from './1796154708186-CredentialKeyHash.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Scim1795600285015,
   SeatCounter1795604292289,
   MembershipLifecycle1795700000000,
+  CredentialKeyHash1796154708186,
 ];

@@ -1,10 +1,9 @@
-import { fieldErrors } from './problem.filter.js';
-
 /**
- * The rows of issued credentials (API keys, SCIM tokens) that a non-secret prefix names, kept per
- * instance so a credential's requests cost no query. Only prefixes that name rows are kept (an
- * unknown prefix cannot fill the cache); entries expire after `ttlMs`, and callers forget rows
- * when a revocation is announced. Matching the secret stays with the caller (constant time).
+ * The rows of issued credentials (API keys, personal keys, SCIM tokens) that a non-secret prefix
+ * names, kept per instance so a credential's requests cost no query. Only prefixes that name rows
+ * are kept (an unknown prefix cannot fill the cache); entries expire after `ttlMs`, and callers
+ * forget rows when a revocation is announced. Matching the secret stays with the caller (constant
+ * time).
  */
 export class PrefixCache<Row> {
   private readonly entries = new Map<string, { rows: Row[]; at: number }>();
@@ -34,12 +33,4 @@ export class PrefixCache<Row> {
   clear(): void {
     this.entries.clear();
   }
-}
-
-/** A requested expiry for a new credential: absent, or a time still to come. */
-export function futureExpiry(expiresAt: string | undefined): Date | null {
-  const at = expiresAt ? new Date(expiresAt) : null;
-  if (at && at.getTime() <= Date.now())
-    throw fieldErrors([{ field: 'expiresAt', message: 'expiresAt must be in the future' }]);
-  return at;
 }
