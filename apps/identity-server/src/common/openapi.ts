@@ -128,9 +128,10 @@ const PROBLEM_SCHEMA = { $ref: '#/components/schemas/ProblemDto' };
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'] as const;
 
 /**
- * The touches no decorator can make: an operation marked public gets `security: []` (an empty
- * list must be written, and the generator drops empty lists), and every error response gets the
- * problem+json body that the problem filter answers.
+ * The touches no decorator can make, or that hold for every route alike: an operation marked
+ * public gets `security: []` (an empty list must be written, and the generator drops empty
+ * lists); an operation with a body or a query declares 400, one with path parameters 404; and
+ * every error response gets the problem+json body that the problem filter answers.
  */
 export function finishDocument(document: OpenAPIObject): OpenAPIObject {
   for (const path of Object.values(document.paths)) {
@@ -142,6 +143,16 @@ export function finishDocument(document: OpenAPIObject): OpenAPIObject {
         delete marked[PUBLIC_OPERATION];
         operation.security = [];
       }
+      // What the validation pipe and the lookups answer on every route, declared once here.
+      const parameters = (operation.parameters ?? []).filter((p) => !('$ref' in p));
+      if (operation.requestBody || parameters.some((p) => 'in' in p && p.in === 'query'))
+        operation.responses['400'] ??= {
+          description: 'validation_failed (or malformed_json, invalid_cursor): nothing changed',
+        };
+      if (parameters.some((p) => 'in' in p && p.in === 'path'))
+        operation.responses['404'] ??= {
+          description: 'Not found, or not visible to the caller: the two look the same',
+        };
       for (const [status, response] of Object.entries(operation.responses)) {
         if (!/^[45]\d\d$/.test(status) || !response || '$ref' in response || response.content)
           continue;
