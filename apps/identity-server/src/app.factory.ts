@@ -14,6 +14,7 @@ import {
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module.js';
 import { createRootLogger, PinoNestLogger } from './common/logger.js';
+import { finishDocument, ProblemDto } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { sendProblem, toProblem } from './common/problem.filter.js';
 import type { AppConfig } from './config/config.js';
@@ -137,10 +138,16 @@ export async function createApp(
           'Tenants, members, roles, access rules and policy decisions. Errors are RFC 9457 problem+json.',
         )
         .setVersion('1')
+        .setLicense('Apache-2.0', 'https://www.apache.org/licenses/LICENSE-2.0')
+        .addServer('/')
         .addBearerAuth()
         .build(),
+      { extraModels: [ProblemDto] },
     );
-    SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', raw: ['json'] });
+    SwaggerModule.setup('docs', app, finishDocument(document), {
+      jsonDocumentUrl: 'openapi.json',
+      raw: ['json'],
+    });
   }
 
   await app.init();

@@ -10,7 +10,14 @@ import {
   Query,
   Req,
 } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal, RequestMeta } from '../common/principal.js';
 import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
@@ -18,12 +25,15 @@ import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { accessOf } from './access-subject.js';
 import { AccessRulesService, type RuleEditor } from './access-rules.service.js';
 import { AccessRuleDto } from './dto/access-rule.dto.js';
+import { ApiIdParam, ApiTenantParam } from '../common/openapi.js';
+import { AccessRulePageDto, AccessRuleViewDto } from './dto/access-rule-response.dto.js';
 
 function editorOf(principal: Principal, request: FastifyRequest): RuleEditor {
   return { principal, ...accessOf(request) };
 }
 
 @ApiTags('access-rules')
+@ApiTenantParam()
 @Controller('api/v1/tenants/:tenantId/access-rules')
 export class AccessRulesController {
   constructor(private readonly rules: AccessRulesService) {}
@@ -34,6 +44,7 @@ export class AccessRulesController {
   @ApiOperation({
     summary: 'Add an IP and/or time rule; refused if it would lock you out, unless confirm: true',
   })
+  @ApiCreatedResponse({ type: AccessRuleViewDto })
   create(
     @TenantId() tenantId: string,
     @Body() dto: AccessRuleDto,
@@ -47,6 +58,7 @@ export class AccessRulesController {
   @Get()
   @Permission('read', 'AccessRule')
   @ApiOperation({ summary: 'List access rules' })
+  @ApiOkResponse({ type: AccessRulePageDto })
   list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
     const { limit, after } = pageArgs(query);
     return this.rules.list(tenantId, limit, after);
@@ -55,6 +67,8 @@ export class AccessRulesController {
   @Get(':ruleId')
   @Permission('read', 'AccessRule')
   @ApiOperation({ summary: 'Get an access rule' })
+  @ApiIdParam('ruleId', 'The access rule')
+  @ApiOkResponse({ type: AccessRuleViewDto })
   get(@TenantId() tenantId: string, @Param('ruleId') ruleId: string) {
     return this.rules.get(tenantId, ruleId);
   }
@@ -62,6 +76,8 @@ export class AccessRulesController {
   @Put(':ruleId')
   @Permission('update', 'AccessRule')
   @ApiOperation({ summary: 'Replace an access rule' })
+  @ApiIdParam('ruleId', 'The access rule')
+  @ApiOkResponse({ type: AccessRuleViewDto })
   replace(
     @TenantId() tenantId: string,
     @Param('ruleId') ruleId: string,
@@ -78,6 +94,13 @@ export class AccessRulesController {
   @Permission('delete', 'AccessRule')
   @ApiOperation({ summary: 'Delete an access rule (?confirm=true if that would lock you out)' })
   @ApiNoContentResponse()
+  @ApiIdParam('ruleId', 'The access rule')
+  @ApiQuery({
+    name: 'confirm',
+    required: false,
+    enum: ['true'],
+    description: 'Delete even though the remaining rules would lock you out',
+  })
   async remove(
     @TenantId() tenantId: string,
     @Param('ruleId') ruleId: string,

@@ -1,11 +1,22 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { AccountsService } from './accounts.service.js';
 import { LoginDto, RefreshDto, SignupDto } from './dto/account.dto.js';
 import { CurrentUser, Meta, Public, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import type { Principal, RequestMeta } from '../common/principal.js';
 import { SessionsService } from '../auth/index.js';
+import { TokenPairDto } from '../auth/index.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -19,7 +30,9 @@ export class AuthController {
   @HttpCode(201)
   @Public()
   @ApiOperation({ summary: 'Create an account with email and password, and sign in' })
-  @ApiCreatedResponse({ description: '{ accessToken, refreshToken, tokenType, expiresIn }' })
+  @ApiCreatedResponse({ type: TokenPairDto })
+  @ApiBadRequestResponse({ description: 'validation_failed, weak_password' })
+  @ApiConflictResponse({ description: 'email_taken' })
   signup(@Body() dto: SignupDto, @Meta() meta: RequestMeta) {
     return this.accounts.signup(dto, meta);
   }
@@ -30,7 +43,12 @@ export class AuthController {
   @ApiOperation({
     summary: 'Sign in with email and password (and totp or recoveryCode when enrolled)',
   })
-  @ApiOkResponse({ description: '{ accessToken, refreshToken, tokenType, expiresIn }' })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiBadRequestResponse({ description: 'validation_failed' })
+  @ApiUnauthorizedResponse({
+    description: 'invalid_credentials, mfa_required (send totp or recoveryCode), mfa_invalid',
+  })
+  @ApiTooManyRequestsResponse({ description: 'too_many_attempts; Retry-After says when' })
   login(@Body() dto: LoginDto, @Meta() meta: RequestMeta) {
     return this.accounts.login(dto, meta);
   }
@@ -39,6 +57,11 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Trade a refresh token for a new pair; each refresh token works once' })
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiBadRequestResponse({ description: 'validation_failed' })
+  @ApiUnauthorizedResponse({
+    description: 'refresh_token_invalid, refresh_token_reused (the session is then revoked)',
+  })
   refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta) {
     return this.sessions.refresh(dto.refreshToken, meta);
   }
@@ -47,6 +70,7 @@ export class AuthController {
   @HttpCode(204)
   @SignedIn()
   @ApiOperation({ summary: 'End the current session' })
+  @ApiNoContentResponse()
   async logout(
     @CurrentUser() user: Extract<Principal, { kind: 'user' }>,
     @Meta() meta: RequestMeta,

@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { isUuid } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
 import { MfaService } from './mfa/mfa.service.js';
@@ -11,6 +17,10 @@ import { pageArgs } from '../common/pagination.js';
 import { auditFilterOf, AuditQueryDto } from '../audit/dto/audit-query.dto.js';
 import { AccountsService } from './accounts.service.js';
 import { ChangePasswordDto, MfaCodeDto, UpdateProfileDto } from './dto/account.dto.js';
+import { ApiIdParam } from '../common/openapi.js';
+import { AuditEventPageDto } from '../audit/dto/audit-event-response.dto.js';
+import { SessionPageDto } from '../auth/index.js';
+import { MfaEnrolmentDto, ProfileDto, RecoveryCodesDto } from './dto/profile-response.dto.js';
 
 type User = Extract<Principal, { kind: 'user' }>;
 
@@ -28,6 +38,7 @@ export class MeController {
   @Get()
   @SignedIn()
   @ApiOperation({ summary: 'Your profile, with the tenants you belong to and your role in each' })
+  @ApiOkResponse({ type: ProfileDto })
   get(@CurrentUser() user: User) {
     return this.accounts.profile(user.id);
   }
@@ -37,6 +48,7 @@ export class MeController {
   @ApiOperation({
     summary: 'Change display name, avatar URL, time zone or notification preferences',
   })
+  @ApiOkResponse({ type: ProfileDto })
   update(@CurrentUser() user: User, @Body() dto: UpdateProfileDto, @Meta() meta: RequestMeta) {
     return this.accounts.updateProfile(user.id, dto, meta);
   }
@@ -58,6 +70,7 @@ export class MeController {
   @Get('sessions')
   @SignedIn()
   @ApiOperation({ summary: 'Your signed-in sessions: device, IP, created and last seen' })
+  @ApiOkResponse({ type: SessionPageDto })
   async listSessions(@CurrentUser() user: User) {
     return { data: await this.sessions.list(user.id, user.sessionId), nextCursor: null };
   }
@@ -67,6 +80,7 @@ export class MeController {
   @SignedIn()
   @ApiOperation({ summary: 'Sign out a session; its access token stops working at once' })
   @ApiNoContentResponse()
+  @ApiIdParam('sessionId', 'One of your sessions')
   async revokeSession(
     @CurrentUser() user: User,
     @Param('sessionId') sessionId: string,
@@ -81,6 +95,7 @@ export class MeController {
   @ApiOperation({
     summary: 'Your login history and security events (sign-ins, sessions, MFA, password)',
   })
+  @ApiOkResponse({ type: AuditEventPageDto })
   securityEvents(@CurrentUser() user: User, @Query() query: AuditQueryDto) {
     const { limit, after } = pageArgs(query);
     // Only events about this person, whatever targetId the query names.
@@ -98,6 +113,7 @@ export class MeController {
   @ApiOperation({
     summary: 'Start TOTP enrolment: returns an otpauth:// URI for an authenticator app',
   })
+  @ApiCreatedResponse({ type: MfaEnrolmentDto })
   enrol(@CurrentUser() user: User) {
     requireSession(user);
     return this.mfa.enrol(user.id);
@@ -109,6 +125,7 @@ export class MeController {
   @ApiOperation({
     summary: 'Confirm enrolment with a code; returns ten single-use recovery codes, once',
   })
+  @ApiOkResponse({ type: RecoveryCodesDto })
   confirm(@CurrentUser() user: User, @Body() dto: MfaCodeDto, @Meta() meta: RequestMeta) {
     requireSession(user);
     return this.mfa.confirm(user.id, dto.code, meta);

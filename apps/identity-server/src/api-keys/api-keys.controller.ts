@@ -1,12 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Principal, RequestMeta } from '../common/principal.js';
 import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CreateApiKeyDto } from './dto/api-key.dto.js';
+import { ApiIdParam, ApiTenantParam } from '../common/openapi.js';
+import { ApiKeyPageDto, CreatedApiKeyDto } from './dto/api-key-response.dto.js';
 
 @ApiTags('api-keys')
+@ApiTenantParam()
 @Controller('api/v1/tenants/:tenantId/api-keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
@@ -15,7 +24,7 @@ export class ApiKeysController {
   @HttpCode(201)
   @Permission('create', 'ApiKey')
   @ApiOperation({ summary: 'Create a tenant API key; the key is in this response only' })
-  @ApiCreatedResponse({ description: '{ id, name, prefix, role, key, createdAt, expiresAt }' })
+  @ApiCreatedResponse({ type: CreatedApiKeyDto })
   create(
     @TenantId() tenantId: string,
     @Body() dto: CreateApiKeyDto,
@@ -28,6 +37,7 @@ export class ApiKeysController {
   @Get()
   @Permission('read', 'ApiKey')
   @ApiOperation({ summary: 'List live API keys with prefix and last-used time' })
+  @ApiOkResponse({ type: ApiKeyPageDto })
   list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
     const { limit, after } = pageArgs(query);
     return this.apiKeys.list(tenantId, limit, after);
@@ -38,6 +48,7 @@ export class ApiKeysController {
   @Permission('delete', 'ApiKey')
   @ApiOperation({ summary: 'Revoke an API key; it stops working on the next request' })
   @ApiNoContentResponse()
+  @ApiIdParam('keyId', 'The API key')
   async revoke(
     @TenantId() tenantId: string,
     @Param('keyId') keyId: string,

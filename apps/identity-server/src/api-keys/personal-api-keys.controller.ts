@@ -1,10 +1,18 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { requireSession, type Principal, type RequestMeta } from '../common/principal.js';
 import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { CreatePersonalKeyDto } from './dto/api-key.dto.js';
 import { PersonalApiKeysService } from './personal-api-keys.service.js';
+import { ApiIdParam } from '../common/openapi.js';
+import { CreatedPersonalKeyDto, PersonalKeyPageDto } from './dto/api-key-response.dto.js';
 
 type User = Extract<Principal, { kind: 'user' }>;
 
@@ -19,7 +27,7 @@ export class PersonalApiKeysController {
   @ApiOperation({
     summary: 'Create a personal API key that acts as you; the key is in this response only',
   })
-  @ApiCreatedResponse({ description: '{ id, name, prefix, key, createdAt, expiresAt }' })
+  @ApiCreatedResponse({ type: CreatedPersonalKeyDto })
   create(@CurrentUser() user: User, @Body() dto: CreatePersonalKeyDto, @Meta() meta: RequestMeta) {
     requireSession(user);
     return this.keys.create(user.id, dto, meta);
@@ -28,6 +36,7 @@ export class PersonalApiKeysController {
   @Get()
   @SignedIn()
   @ApiOperation({ summary: 'List your live personal API keys' })
+  @ApiOkResponse({ type: PersonalKeyPageDto })
   list(@CurrentUser() user: User, @Query() query: ListQueryDto) {
     const { limit, after } = pageArgs(query);
     return this.keys.list(user.id, limit, after);
@@ -38,6 +47,7 @@ export class PersonalApiKeysController {
   @SignedIn()
   @ApiOperation({ summary: 'Revoke one of your personal API keys' })
   @ApiNoContentResponse()
+  @ApiIdParam('keyId', 'The personal API key')
   async revoke(
     @CurrentUser() user: User,
     @Param('keyId') keyId: string,

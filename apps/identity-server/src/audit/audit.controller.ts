@@ -4,8 +4,11 @@ import { Permission, TenantId } from '../common/decorators.js';
 import { pageArgs } from '../common/pagination.js';
 import { AuditService } from './audit.service.js';
 import { auditFilterOf, AuditQueryDto } from './dto/audit-query.dto.js';
+import { ApiTenantParam } from '../common/openapi.js';
+import { AuditEventPageDto } from './dto/audit-event-response.dto.js';
 
 @ApiTags('audit')
+@ApiTenantParam()
 @Controller('api/v1/tenants/:tenantId/audit-events')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -13,7 +16,7 @@ export class AuditController {
   @Get()
   @Permission('read', 'AuditEvent')
   @ApiOperation({ summary: 'List audit events, oldest first, with filters and cursor pagination' })
-  @ApiOkResponse({ description: '{ data: AuditEvent[], nextCursor }' })
+  @ApiOkResponse({ type: AuditEventPageDto })
   list(@TenantId() tenantId: string, @Query() query: AuditQueryDto) {
     const { limit, after } = pageArgs(query);
     return this.audit.list(tenantId, auditFilterOf(query), limit, after);

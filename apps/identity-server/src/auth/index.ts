@@ -4,3 +4,4 @@ export { AuthenticationGuard } from './authentication.guard.js';
 export { LoginThrottleService } from './throttle/login-throttle.service.js';
 export { PasswordService } from './password/password.service.js';
 export { SessionsService, type TokenPair } from './sessions/sessions.service.js';
+export { SessionPageDto, TokenPairDto } from './dto/auth-response.dto.js';

@@ -3,8 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission, TenantId } from '../common/decorators.js';
 import { AuthzService } from './authz.service.js';
 import { AuthorizeBatchDto, AuthorizeDto } from './dto/authorize.dto.js';
+import { ApiTenantParam } from '../common/openapi.js';
+import { DecisionBatchDto, DecisionDto } from './dto/decision-response.dto.js';
 
 @ApiTags('policy')
+@ApiTenantParam()
 @Controller('api/v1/tenants/:tenantId/authorize')
 export class AuthzController {
   constructor(private readonly authz: AuthzService) {}
@@ -15,7 +18,7 @@ export class AuthzController {
   @ApiOperation({
     summary: 'Decide whether a member may perform an action on a subject, with the reason',
   })
-  @ApiOkResponse({ description: '{ allowed, reason: { code, role?, rule?, accessRule? } }' })
+  @ApiOkResponse({ type: DecisionDto })
   authorize(@TenantId() tenantId: string, @Body() dto: AuthorizeDto) {
     return this.authz.authorize(tenantId, dto);
   }
@@ -24,6 +27,7 @@ export class AuthzController {
   @HttpCode(200)
   @Permission('create', 'Authorization')
   @ApiOperation({ summary: 'Up to 100 decisions, answered in order' })
+  @ApiOkResponse({ type: DecisionBatchDto })
   batch(@TenantId() tenantId: string, @Body() dto: AuthorizeBatchDto) {
     return this.authz.batch(tenantId, dto.checks);
   }

@@ -7,6 +7,7 @@ import {
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal, RequestMeta } from './principal.js';
+import { ApiPublic } from './openapi.js';
 
 export const IS_PUBLIC = 'auth:public';
 export const PERMISSION = 'auth:permission';
@@ -26,7 +27,7 @@ export interface RequiredPermission {
 }
 
 /** The route needs no credential. Every other route is authenticated by the global guard. */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
+export const Public = () => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiPublic());
 
 /** The route's one permission, checked by the global guard against the caller's policy. */
 export const Permission = (

@@ -8,6 +8,7 @@ import {
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
+import { LivenessDto, ReadinessDto } from './dto/health-response.dto.js';
 
 @ApiTags('operations')
 @Controller('health')
@@ -18,6 +19,7 @@ export class HealthController {
   @Public()
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'The process is up' })
+  @ApiOkResponse({ type: LivenessDto })
   live() {
     return { status: 'ok' };
   }
@@ -26,7 +28,7 @@ export class HealthController {
   @Public()
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'The server can serve requests: the database answers' })
-  @ApiOkResponse({ description: '{ status: "ok", checks: { database: "ok" } }' })
+  @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async ready() {
     try {

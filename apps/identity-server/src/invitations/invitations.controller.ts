@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiGoneResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal, RequestMeta, UserPrincipal } from '../common/principal.js';
 import {
@@ -14,8 +22,17 @@ import {
 import { pageArgs } from '../common/pagination.js';
 import { CreateInvitationDto, InvitationQueryDto } from './dto/invitation.dto.js';
 import { InvitationsService } from './invitations.service.js';
+import { ApiIdParam, ApiTenantParam } from '../common/openapi.js';
+import {
+  AcceptedInvitationDto,
+  InvitationDto,
+  InvitationPageDto,
+  InvitationPreviewDto,
+  InvitationWithLinkDto,
+} from './dto/invitation-response.dto.js';
 
 @ApiTags('invitations')
+@ApiTenantParam()
 @Controller('api/v1/tenants/:tenantId/invitations')
 export class InvitationsController {
   constructor(private readonly invitations: InvitationsService) {}
@@ -27,6 +44,7 @@ export class InvitationsController {
     summary: 'Invite someone by email; the response carries the invite link, which is also emailed',
   })
   @ApiCreatedResponse({
+    type: InvitationWithLinkDto,
     description: 'The invitation with inviteUrl (shown only here and on resend)',
   })
   create(
@@ -45,6 +63,7 @@ export class InvitationsController {
     summary:
       'List invitations (?status=pending|accepted|expired|revoked), with email delivery state',
   })
+  @ApiOkResponse({ type: InvitationPageDto })
   list(@TenantId() tenantId: string, @Query() query: InvitationQueryDto) {
     const { limit, after } = pageArgs(query);
     return this.invitations.list(tenantId, query, limit, after);
@@ -53,6 +72,8 @@ export class InvitationsController {
   @Get(':invitationId')
   @Permission('read', 'Invitation')
   @ApiOperation({ summary: 'Get an invitation' })
+  @ApiIdParam('invitationId', 'The invitation')
+  @ApiOkResponse({ type: InvitationDto })
   get(@TenantId() tenantId: string, @Param('invitationId') id: string) {
     return this.invitations.get(tenantId, id);
   }
@@ -61,6 +82,8 @@ export class InvitationsController {
   @HttpCode(200)
   @Permission('create', 'Invitation')
   @ApiOperation({ summary: 'Send again with a new link and expiry; the old link stops working' })
+  @ApiIdParam('invitationId', 'The invitation')
+  @ApiOkResponse({ type: InvitationWithLinkDto })
   resend(
     @TenantId() tenantId: string,
     @Param('invitationId') id: string,
@@ -75,6 +98,8 @@ export class InvitationsController {
   @HttpCode(200)
   @Permission('delete', 'Invitation')
   @ApiOperation({ summary: 'Revoke a pending invitation' })
+  @ApiIdParam('invitationId', 'The invitation')
+  @ApiOkResponse({ type: InvitationDto })
   revoke(
     @TenantId() tenantId: string,
     @Param('invitationId') id: string,
@@ -95,6 +120,9 @@ export class InvitationLinksController {
   @ApiOperation({
     summary: 'Preview an invitation from its link: organization, role, provider, status, expiry',
   })
+  @ApiParam({ name: 'token', type: String, description: 'The token from the invitation link' })
+  @ApiOkResponse({ type: InvitationPreviewDto })
+  @ApiNotFoundResponse({ description: 'invitation_not_found: no invitation has this token' })
   preview(@Param('token') token: string) {
     return this.invitations.preview(token);
   }
@@ -106,6 +134,9 @@ export class InvitationLinksController {
     summary:
       'Accept an invitation as the signed-in person; creates the membership with the invited role',
   })
+  @ApiParam({ name: 'token', type: String, description: 'The token from the invitation link' })
+  @ApiOkResponse({ type: AcceptedInvitationDto, description: 'The new membership' })
+  @ApiGoneResponse({ description: 'invitation_expired, invitation_revoked' })
   accept(
     @Param('token') token: string,
     @CurrentUser() user: UserPrincipal,

@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OperatorOnly } from '../common/decorators.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { OutboxService } from './outbox.service.js';
+import { OutboxListDto } from './dto/outbox-response.dto.js';
 
 /** The newest messages only: the outbox is for a look at recent mail, not for paging history. */
 export class OutboxQueryDto {
@@ -27,6 +28,7 @@ export class OutboxController {
   @ApiOperation({
     summary: 'Recent emails with their delivery state (the local outbox when SMTP_URL is not set)',
   })
+  @ApiOkResponse({ type: OutboxListDto })
   async list(@Query() query: OutboxQueryDto) {
     return { data: await this.outbox.listLocal(query.limit ?? 50) };
   }

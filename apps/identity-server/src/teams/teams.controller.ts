@@ -12,7 +12,13 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
@@ -26,6 +32,14 @@ import {
   UpdateTeamDto,
 } from './dto/team.dto.js';
 import { TeamsService, type TeamEditor } from './teams.service.js';
+import { ApiIdParam, ApiTenantParam } from '../common/openapi.js';
+import {
+  TeamDto,
+  TeamGrantsDto,
+  TeamMemberPageDto,
+  TeamMembershipDto,
+  TeamPageDto,
+} from './dto/team-response.dto.js';
 
 function editorOf(principal: Principal, request: FastifyRequest): TeamEditor {
   return {
@@ -36,6 +50,7 @@ function editorOf(principal: Principal, request: FastifyRequest): TeamEditor {
 }
 
 @ApiTags('teams')
+@ApiTenantParam()
 @Controller('api/v1/tenants/:tenantId/teams')
 export class TeamsController {
   constructor(private readonly teams: TeamsService) {}
@@ -44,6 +59,7 @@ export class TeamsController {
   @HttpCode(201)
   @Permission('create', 'Team')
   @ApiOperation({ summary: 'Add a team; with parentTeamId it is a sub-team (departments)' })
+  @ApiCreatedResponse({ type: TeamDto })
   create(
     @TenantId() tenantId: string,
     @Body() dto: CreateTeamDto,
@@ -56,6 +72,7 @@ export class TeamsController {
   @Get()
   @Permission('read', 'Team')
   @ApiOperation({ summary: 'List teams (parentTeamId: only its direct sub-teams)' })
+  @ApiOkResponse({ type: TeamPageDto })
   list(@TenantId() tenantId: string, @Query() query: TeamQueryDto) {
     const { limit, after } = pageArgs(query);
     return this.teams.list(tenantId, query, limit, after);
@@ -64,6 +81,8 @@ export class TeamsController {
   @Get(':teamId')
   @Permission('read', 'Team')
   @ApiOperation({ summary: 'Get a team' })
+  @ApiIdParam('teamId', 'The team')
+  @ApiOkResponse({ type: TeamDto })
   get(@TenantId() tenantId: string, @Param('teamId') teamId: string) {
     return this.teams.get(tenantId, teamId);
   }
@@ -71,6 +90,8 @@ export class TeamsController {
   @Patch(':teamId')
   @Permission('update', 'Team')
   @ApiOperation({ summary: 'Rename, describe or move a team (no cycles)' })
+  @ApiIdParam('teamId', 'The team')
+  @ApiOkResponse({ type: TeamDto })
   update(
     @TenantId() tenantId: string,
     @Param('teamId') teamId: string,
@@ -88,6 +109,7 @@ export class TeamsController {
     summary: 'Delete a team: refused when it has sub-teams or members unless ?strategy=move_up',
   })
   @ApiNoContentResponse()
+  @ApiIdParam('teamId', 'The team')
   async remove(
     @TenantId() tenantId: string,
     @Param('teamId') teamId: string,
@@ -105,6 +127,8 @@ export class TeamsController {
   @Get(':teamId/members')
   @Permission('read', 'Team')
   @ApiOperation({ summary: 'The team’s own members, with their lead flag' })
+  @ApiIdParam('teamId', 'The team')
+  @ApiOkResponse({ type: TeamMemberPageDto })
   members(
     @TenantId() tenantId: string,
     @Param('teamId') teamId: string,
@@ -119,6 +143,9 @@ export class TeamsController {
   @ApiOperation({
     summary: 'Add a member (201) or set whether they lead the team (200); leads may add members',
   })
+  @ApiIdParam('teamId', 'The team')
+  @ApiCreatedResponse({ type: TeamMembershipDto, description: 'Added to the team' })
+  @ApiOkResponse({ type: TeamMembershipDto, description: 'Already in it: lead flag set' })
   async addMember(
     @TenantId() tenantId: string,
     @Param('teamId') teamId: string,
@@ -144,6 +171,8 @@ export class TeamsController {
   @Permission('update', 'Team', { orTeamLead: true })
   @ApiOperation({ summary: 'Take a member out of the team; leads may do it' })
   @ApiNoContentResponse()
+  @ApiIdParam('teamId', 'The team')
+  @ApiIdParam('memberId', 'The member')
   async removeMember(
     @TenantId() tenantId: string,
     @Param('teamId') teamId: string,
@@ -158,6 +187,8 @@ export class TeamsController {
   @Get(':teamId/permissions')
   @Permission('read', 'Team')
   @ApiOperation({ summary: 'Rules granted to the team’s members and its sub-teams’ members' })
+  @ApiIdParam('teamId', 'The team')
+  @ApiOkResponse({ type: TeamGrantsDto })
   permissions(@TenantId() tenantId: string, @Param('teamId') teamId: string) {
     return this.teams.permissions(tenantId, teamId);
   }
@@ -166,6 +197,8 @@ export class TeamsController {
   @Put(':teamId/permissions')
   @Permission('update', 'Role')
   @ApiOperation({ summary: 'Replace the rules granted through the team (takes effect at once)' })
+  @ApiIdParam('teamId', 'The team')
+  @ApiOkResponse({ type: TeamGrantsDto })
   setPermissions(
     @TenantId() tenantId: string,
     @Param('teamId') teamId: string,

@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Trimmed } from '../common/validation.js';
 import { AccountsService } from '../accounts/index.js';
@@ -7,6 +13,7 @@ import type { RequestMeta, UserPrincipal } from '../common/principal.js';
 import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
 import { MembershipsService } from '../members/index.js';
 import { TenantsService } from './tenants.service.js';
+import { TenantDto } from './dto/tenant-response.dto.js';
 
 export class CreateOrganizationDto {
   @ApiProperty({ maxLength: 200, example: 'Acme Corp' })
@@ -30,7 +37,8 @@ export class OrganizationsController {
   @HttpCode(201)
   @SignedIn()
   @ApiOperation({ summary: 'Create an organization with yourself as its first Administrator' })
-  @ApiCreatedResponse({ description: 'The tenant; 409 tenant_name_taken when the name is in use' })
+  @ApiCreatedResponse({ type: TenantDto, description: 'The new tenant' })
+  @ApiConflictResponse({ description: 'tenant_name_taken: the name is in use' })
   async create(
     @Body() dto: CreateOrganizationDto,
     @CurrentUser() user: UserPrincipal,

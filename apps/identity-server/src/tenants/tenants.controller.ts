@@ -12,6 +12,8 @@ import {
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
 import { TenantsService } from './tenants.service.js';
+import { ApiTenantParam } from '../common/openapi.js';
+import { TenantDto, TenantLimitsDto, TenantPageDto } from './dto/tenant-response.dto.js';
 
 @ApiTags('tenants')
 @Controller('api/v1/tenants')
@@ -22,7 +24,10 @@ export class TenantsController {
   @HttpCode(201)
   @OperatorOnly()
   @ApiOperation({ summary: 'Create a tenant (platform operator)' })
-  @ApiCreatedResponse({ description: 'The tenant, with its settings filled in from the defaults' })
+  @ApiCreatedResponse({
+    type: TenantDto,
+    description: 'The tenant, with its settings filled in from the defaults',
+  })
   create(
     @Body() dto: CreateTenantDto,
     @CurrentPrincipal() principal: Principal,
@@ -34,7 +39,7 @@ export class TenantsController {
   @Get()
   @Authenticated()
   @ApiOperation({ summary: 'List tenants: all for the operator, its own for a tenant key' })
-  @ApiOkResponse({ description: '{ data: Tenant[], nextCursor }' })
+  @ApiOkResponse({ type: TenantPageDto })
   list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
     const { limit, after } = pageArgs(query);
     return this.tenants.list(principal, limit, after);
@@ -43,6 +48,8 @@ export class TenantsController {
   @Get(':tenantId')
   @Permission('read', 'Tenant')
   @ApiOperation({ summary: 'Get a tenant and its settings' })
+  @ApiTenantParam()
+  @ApiOkResponse({ type: TenantDto })
   get(@TenantId() tenantId: string) {
     return this.tenants.get(tenantId);
   }
@@ -52,6 +59,8 @@ export class TenantsController {
   @ApiOperation({
     summary: 'Rename a tenant or change its settings (merged into the current ones)',
   })
+  @ApiTenantParam()
+  @ApiOkResponse({ type: TenantDto })
   update(
     @TenantId() tenantId: string,
     @Body() dto: UpdateTenantDto,
@@ -64,6 +73,8 @@ export class TenantsController {
   @Get(':tenantId/limits')
   @Permission('read', 'Tenant')
   @ApiOperation({ summary: 'Seat usage: { maxMembers, members, pendingInvitations, seatsLeft }' })
+  @ApiTenantParam()
+  @ApiOkResponse({ type: TenantLimitsDto })
   limits(@TenantId() tenantId: string) {
     return this.tenants.limits(tenantId);
   }

@@ -1,7 +1,8 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators.js';
 import { SigningKeysService } from './signing-keys.service.js';
+import { JwksDto } from '../dto/auth-response.dto.js';
 
 @ApiTags('auth')
 @Controller('.well-known')
@@ -12,6 +13,7 @@ export class JwksController {
   @Public()
   @Header('cache-control', 'public, max-age=300')
   @ApiOperation({ summary: 'Public keys that verify access tokens (JWKS)' })
+  @ApiOkResponse({ type: JwksDto })
   jwks() {
     return this.keys.jwks();
   }
