@@ -2,6 +2,11 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { expectProblem } from './support/fixtures.js';
 import { createOrg, join } from './support/orgs.js';
 import { patchOp, scimClient, user } from './support/scim.js';
+import {
+  MEMBERSHIP_STATUS,
+  MEMBERSHIP_STATUSES,
+  statusSql,
+} from '../apps/identity-server/src/members/membership-status.js';
 
 /**
  * Seats are read from a counter the database keeps (tenant_seats), not counted per check: after
@@ -23,6 +28,38 @@ describe('seat counter', () => {
         GROUP BY s.tenant_id, s.active_members
        HAVING s.active_members <> count(m.id) FILTER (WHERE m.status = 'active')`,
     );
+
+  it('counts a seat for exactly the statuses that hold one (the trigger agrees with MEMBERSHIP_STATUS)', async () => {
+    const o = await createOrg(t, { maxMembers: 50 });
+    const seats = async () =>
+      (
+        await t.sql<{ n: number }>(
+          'SELECT active_members AS n FROM tenant_seats WHERE tenant_id = $1',
+          [o.tenantId],
+        )
+      )[0]!.n;
+    for (const status of MEMBERSHIP_STATUSES) {
+      const before = await seats();
+      await t.sql(
+        `INSERT INTO memberships (tenant_id, id, username, email, display_name, role, status, created_at, updated_at)
+         VALUES ($1, gen_random_uuid(), $2, $3, NULL, 'member', $4, now(), now())`,
+        [o.tenantId, `seat-${status}`, `seat-${status}@example.com`, status],
+      );
+      expect({ status, delta: (await seats()) - before }).toEqual({
+        status,
+        delta: MEMBERSHIP_STATUS[status].holdsSeat ? 1 : 0,
+      });
+    }
+    // The partial indexes kept by migrations use the same predicates as the table.
+    const [index] = await t.sql(
+      `SELECT pg_get_expr(indpred, indrelid) AS predicate FROM pg_index
+        WHERE indexrelid = 'memberships_tenant_active_idx'::regclass`,
+    );
+    const holding = MEMBERSHIP_STATUSES.filter((s) => MEMBERSHIP_STATUS[s].holdsSeat);
+    expect(index.predicate).toContain(`'${holding[0]}'`);
+    expect(holding).toHaveLength(1);
+    expect(statusSql('status', 'holdsSeat')).toBe(`status IN ('${holding[0]}')`);
+  });
 
   it('follows joins, suspensions, reactivations, removals and SCIM provisioning', async () => {
     const o = await createOrg(t, { maxMembers: 8 });

@@ -7,7 +7,7 @@ import { PasswordService } from '../auth/index.js';
 import type { RequestMeta } from '../common/principal.js';
 import { SessionsService, type TokenPair } from '../auth/index.js';
 import { LoginThrottleService } from '../auth/index.js';
-import { uniqueViolation } from '../common/db-errors.js';
+import { conflictOf } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
@@ -92,13 +92,7 @@ export class AccountsService {
         return this.sessions.open(em, account, 'password', false, meta);
       });
     } catch (error) {
-      if (uniqueViolation(error) === 'accounts_email_lower_key') {
-        throw new DomainException(
-          ErrorCode.EmailTaken,
-          'An account with this email exists: sign in instead',
-        );
-      }
-      throw error;
+      throw conflictOf(error) ?? error;
     }
   }
 

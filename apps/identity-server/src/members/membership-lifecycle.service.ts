@@ -5,6 +5,7 @@ import { canGrantRole } from '#policy';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import type { Actor, RequestMeta } from '../common/principal.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { conflictOf } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { assertRoleExists } from '../roles/index.js';
@@ -14,7 +15,6 @@ import { MemberTeamsPort } from './member-teams.port.js';
 import { MembershipEntity } from './membership.entity.js';
 import { transitionOf, type MembershipStatus, type StatusTransition } from './membership-status.js';
 import {
-  membershipConflict,
   MembershipsRepository,
   type MembershipChanges,
   type TenantMemberships,
@@ -176,7 +176,7 @@ export class MembershipLifecycle {
       // A new member is in no cached policy anywhere, so a create announces nothing.
       outcome = await this.repository.of(cmd.tenantId).provision(member, audit, active);
     } catch (error) {
-      throw membershipConflict(error) ?? error;
+      throw conflictOf(error) ?? error;
     }
     switch (outcome.kind) {
       case 'created':
@@ -364,7 +364,7 @@ export class MembershipLifecycle {
         updatedAt: updated.updatedAt,
       });
     } catch (error) {
-      throw membershipConflict(error) ?? error;
+      throw conflictOf(error) ?? error;
     }
     if (profileChanged)
       await this.record(em, cmd, 'profile', member.id, changes.before, changes.after);

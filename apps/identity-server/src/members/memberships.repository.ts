@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid, type CursorKey } from '#database';
-import { uniqueViolation } from '../common/db-errors.js';
-import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset } from '../common/pagination.js';
 import { columnsOf } from '../database/columns.js';
 import type { TenantSettings } from '../tenancy/settings.js';
@@ -39,25 +37,6 @@ export interface AccessRow {
   status: MembershipStatus;
   settings: TenantSettings;
   accountHasMfa: boolean;
-}
-
-/** Unique constraints of the memberships table, as the error code each one means. */
-const CONSTRAINTS: Record<string, ErrorCode> = {
-  memberships_tenant_username_key: ErrorCode.InviteConflict,
-  memberships_tenant_account_key: ErrorCode.InviteConflict,
-};
-
-/** The constraint a write hit, as a domain error with its code; other errors pass unchanged. */
-export function membershipConflict(error: unknown): DomainException | null {
-  const constraint = uniqueViolation(error);
-  const code = constraint === null ? undefined : CONSTRAINTS[constraint];
-  if (!code) return null;
-  return new DomainException(
-    code,
-    constraint === 'memberships_tenant_username_key'
-      ? 'That username is taken in this organization'
-      : 'That person is already a member of this organization',
-  );
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { uniqueViolation } from '../common/db-errors.js';
+import { conflictOf } from '../common/db-errors.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
@@ -100,9 +100,7 @@ export class RolesService {
         });
       });
     } catch (error) {
-      if (uniqueViolation(error) !== null)
-        throw new DomainException(ErrorCode.RoleExists, `A role "${dto.key}" exists`);
-      throw error;
+      throw conflictOf(error, `A role "${dto.key}" exists`) ?? error;
     }
     return toView(role);
   }

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
-import { uniqueViolation } from '../common/db-errors.js';
+import { conflictOf, uniqueViolation } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
@@ -84,7 +84,7 @@ export class TenantsService {
       } catch (error) {
         const constraint = uniqueViolation(error);
         if (constraint === 'tenants_slug_key' && !dto.slug && attempt < 5) continue;
-        throw this.conflict(constraint, error);
+        throw conflictOf(error) ?? error;
       }
     }
   }
@@ -151,7 +151,7 @@ export class TenantsService {
         return toView(next);
       });
     } catch (error) {
-      throw this.conflict(uniqueViolation(error), error);
+      throw conflictOf(error) ?? error;
     }
   }
 
@@ -165,14 +165,6 @@ export class TenantsService {
       pendingInvitations,
       seatsLeft: Math.max(0, maxMembers - members - pendingInvitations),
     };
-  }
-
-  private conflict(constraint: string | null, error: unknown): unknown {
-    if (constraint === 'tenants_slug_key')
-      return new DomainException(ErrorCode.TenantSlugTaken, 'Another tenant uses this slug');
-    if (constraint === 'tenants_name_lower_key')
-      return new DomainException(ErrorCode.TenantNameTaken, 'Another tenant has this name');
-    return error;
   }
 }
 
