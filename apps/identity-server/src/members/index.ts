@@ -13,6 +13,7 @@ export {
 export { MembershipsRepository, type TenantMemberships } from './memberships.repository.js';
 export { MemberTeamsPort, type MemberTeams, type TeamRef } from './member-teams.port.js';
 export {
+  ACCESS_SWITCH,
   isMembershipStatus,
   MEMBERSHIP_STATUS,
   MEMBERSHIP_STATUSES,

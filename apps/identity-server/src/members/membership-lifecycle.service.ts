@@ -13,7 +13,13 @@ import { lockTenant } from '../tenancy/tenant-lock.js';
 import type { TenantEntity } from '../tenancy/tenant.entity.js';
 import { MemberTeamsPort } from './member-teams.port.js';
 import { MembershipEntity } from './membership.entity.js';
-import { transitionOf, type MembershipStatus, type StatusTransition } from './membership-status.js';
+import {
+  ACCESS_SWITCH,
+  MEMBERSHIP_STATUS,
+  transitionOf,
+  type MembershipStatus,
+  type StatusTransition,
+} from './membership-status.js';
 import {
   MembershipsRepository,
   type MembershipChanges,
@@ -159,7 +165,7 @@ export class MembershipLifecycle {
       accountId: null,
       ...profile,
       role: PROVISIONED_ROLE,
-      status: active ? 'active' : 'suspended',
+      status: active ? ACCESS_SWITCH.on : ACCESS_SWITCH.off,
       provisionedAt: now,
       lastActiveAt: null,
       createdAt: now,
@@ -335,7 +341,7 @@ export class MembershipLifecycle {
     extra: Pick<MembershipChanges, 'provisionedAt'>,
   ): Promise<MembershipEntity> {
     const status: MembershipStatus =
-      active === undefined ? member.status : active ? 'active' : 'suspended';
+      active === undefined ? member.status : active ? ACCESS_SWITCH.on : ACCESS_SWITCH.off;
     const transition = transitionOf(member.status, status);
     const changes = diff(
       { ...summary(profileOf(member)), ...(member.scim ?? {}) },
@@ -384,7 +390,7 @@ export class MembershipLifecycle {
   ): Promise<void> {
     const losesAdmin =
       member.role === 'admin' &&
-      member.status === 'active' &&
+      MEMBERSHIP_STATUS[member.status].hasAccess &&
       (nextRole !== 'admin' || transition === 'suspend' || transition === 'remove');
     if (losesAdmin && (await members.otherActiveAdmins(member.id)) === 0)
       throw new DomainException(

@@ -22,6 +22,18 @@ export const MEMBERSHIP_STATUS: Readonly<Record<MembershipStatus, StatusMeaning>
   removed: { hasAccess: false, holdsSeat: false, listed: false, editable: false },
 };
 
+/**
+ * The two states a switch of access moves between: SCIM's `active`, the members API's status
+ * changes. Removal is not a switch (DELETE).
+ */
+export const ACCESS_SWITCH = { on: 'active', off: 'suspended' } as const satisfies Record<
+  'on' | 'off',
+  MembershipStatus
+>;
+
+/** The statuses the members API may set (PATCH); removal is DELETE. */
+export const SETTABLE_STATUSES = [ACCESS_SWITCH.on, ACCESS_SWITCH.off] as const;
+
 export function statusesWith(flag: keyof StatusMeaning): MembershipStatus[] {
   return MEMBERSHIP_STATUSES.filter((s) => MEMBERSHIP_STATUS[s][flag]);
 }

@@ -6,6 +6,7 @@ import {
   type SqlAttributeMap,
   type SqlScalarType,
 } from '#scim';
+import { statusSql } from '../members/index.js';
 
 /**
  * Where each filterable attribute lives in SQL (filterToSql reads these maps). Users: the
@@ -18,7 +19,12 @@ const USER_COLUMNS: SqlAttributeMap = {
   externalid: { kind: 'column', sql: 'm.external_id', type: 'string', caseExact: true },
   username: { kind: 'column', sql: 'm.username', type: 'string', caseExact: false },
   displayname: { kind: 'column', sql: 'm.display_name', type: 'string', caseExact: false },
-  active: { kind: 'column', sql: `(m.status = 'active')`, type: 'boolean', caseExact: false },
+  active: {
+    kind: 'column',
+    sql: `(${statusSql('m.status', 'hasAccess')})`,
+    type: 'boolean',
+    caseExact: false,
+  },
   'meta.created': { kind: 'column', sql: 'm.created_at', type: 'dateTime', caseExact: false },
   'meta.lastmodified': { kind: 'column', sql: 'm.updated_at', type: 'dateTime', caseExact: false },
 };

@@ -14,6 +14,7 @@ import type { RequestMeta } from '../common/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import {
   MembershipLifecycle,
+  MEMBERSHIP_STATUS,
   MembershipsRepository,
   MemberTeamsPort,
   statusSql,
@@ -209,7 +210,7 @@ export class ScimUsersService implements ScimResourceAdapter {
       ...(member.externalId !== null ? { externalId: member.externalId } : {}),
       userName: member.username,
       ...(member.displayName !== null ? { displayName: member.displayName } : {}),
-      active: member.status === 'active',
+      active: MEMBERSHIP_STATUS[member.status].hasAccess,
       ...rest,
       ...(groups.length > 0
         ? {

@@ -4,7 +4,11 @@ import { BUILT_IN_ROLE_KEYS } from '#policy';
 import { RoleKey } from '../../roles/index.js';
 import { ListQueryDto } from '../../common/pagination.js';
 import { Absent } from '../../common/validation.js';
-import { MEMBERSHIP_STATUSES, type MembershipStatus } from '../membership-status.js';
+import {
+  MEMBERSHIP_STATUSES,
+  SETTABLE_STATUSES,
+  type MembershipStatus,
+} from '../membership-status.js';
 
 export class MemberQueryDto extends ListQueryDto {
   @ApiPropertyOptional({
@@ -41,8 +45,8 @@ export class UpdateMemberDto {
   @RoleKey()
   role?: string;
 
-  @ApiPropertyOptional({ enum: ['active', 'suspended'] })
+  @ApiPropertyOptional({ enum: SETTABLE_STATUSES })
   @Absent()
-  @IsIn(['active', 'suspended'])
-  status?: 'active' | 'suspended';
+  @IsIn(SETTABLE_STATUSES)
+  status?: (typeof SETTABLE_STATUSES)[number];
 }
