@@ -21,3 +21,10 @@ export {
   type MembershipStatus,
 } from './membership-status.js';
 export { shownName } from './names.js';
+export {
+  PROFILE_FIELDS,
+  profileView,
+  type ProfileField,
+  type ProfileValues,
+  type ProfileView,
+} from './member-fields.js';

@@ -10,20 +10,18 @@ import { MemberTeamsPort } from './member-teams.port.js';
 import { MembershipLifecycle, type MemberCommand } from './membership-lifecycle.service.js';
 import type { MembershipEntity } from './membership.entity.js';
 import { MembershipsRepository } from './memberships.repository.js';
-import { shownName } from './names.js';
+import { profileView, type ProfileView } from './member-fields.js';
 
-export interface MemberView {
+export type MemberView = ProfileView & {
   id: string;
   userId: string | null;
   email: string;
-  username: string;
-  displayName: string;
   role: string;
   status: string;
   teams: string[];
   lastActiveAt: string | null;
   createdAt: string;
-}
+};
 
 /** Who is looking: a guest sees only their own membership. */
 export interface Viewer {
@@ -148,8 +146,7 @@ function toView(m: MembershipEntity, teams: string[] = []): MemberView {
     id: m.id,
     userId: m.accountId,
     email: m.email,
-    username: m.username,
-    displayName: shownName(m),
+    ...profileView(m),
     role: m.role,
     status: m.status,
     teams,

@@ -11,6 +11,7 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import { assertRoleExists } from '../roles/index.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import type { TenantEntity } from '../tenancy/tenant.entity.js';
+import { PROFILE_FIELDS, profileWith, type ProfileValues } from './member-fields.js';
 import { MemberTeamsPort } from './member-teams.port.js';
 import { MembershipEntity } from './membership.entity.js';
 import {
@@ -38,13 +39,7 @@ export interface MemberCommand {
 }
 
 /** The person as an identity provider describes them: columns plus the rest of the SCIM view. */
-export interface MemberProfile {
-  username: string;
-  email: string;
-  displayName: string | null;
-  externalId: string | null;
-  scim: Record<string, unknown>;
-}
+export type MemberProfile = ProfileValues & { email: string; scim: Record<string, unknown> };
 
 /** SCIM-created members get this role; SCIM never changes a role (the members API does). */
 export const PROVISIONED_ROLE = 'member';
@@ -264,12 +259,10 @@ export class MembershipLifecycle {
       tenantId: tenant.id,
       id: newId(),
       accountId: joiner.accountId,
-      username: joiner.username,
+      ...profileWith({ username: joiner.username, displayName: joiner.displayName }),
       email: joiner.email,
-      displayName: joiner.displayName,
       role: joiner.role,
       status: 'active',
-      externalId: null,
       scim: scimViewOf(joiner.email),
       provisionedAt: null,
       lastActiveAt: now,
@@ -291,12 +284,10 @@ export class MembershipLifecycle {
       tenantId,
       id: newId(),
       accountId: account.id,
-      username: usernameFrom(account.email),
+      ...profileWith({ username: usernameFrom(account.email), displayName: account.displayName }),
       email: account.email,
-      displayName: account.displayName,
       role: 'admin',
       status: 'active',
-      externalId: null,
       scim: scimViewOf(account.email),
       provisionedAt: null,
       lastActiveAt: now,
@@ -360,10 +351,8 @@ export class MembershipLifecycle {
     };
     try {
       await members.update(member.id, {
-        username: updated.username,
+        ...pickProfile(updated),
         email: updated.email,
-        displayName: updated.displayName,
-        externalId: updated.externalId,
         scim: updated.scim,
         status,
         ...extra,
@@ -463,22 +452,23 @@ export function seatLimitReached(maxMembers: number): DomainException {
 }
 
 /** The audited summary of a profile (SCIM attribute names). */
+/** The audited summary of a profile, by SCIM attribute names. */
 function summary(profile: MemberProfile, active?: boolean): Record<string, unknown> {
-  return {
-    userName: profile.username,
-    email: profile.email,
-    displayName: profile.displayName,
-    externalId: profile.externalId,
-    ...(active === undefined ? {} : { active }),
-  };
+  const out: Record<string, unknown> = { email: profile.email };
+  for (const field of PROFILE_FIELDS) out[field.scim] = profile[field.property];
+  return { ...out, ...(active === undefined ? {} : { active }) };
+}
+
+function pickProfile(member: ProfileValues): ProfileValues {
+  return Object.fromEntries(
+    PROFILE_FIELDS.map((field) => [field.property, member[field.property]]),
+  ) as ProfileValues;
 }
 
 function profileOf(member: MembershipEntity): MemberProfile {
   return {
-    username: member.username,
+    ...pickProfile(member),
     email: member.email,
-    displayName: member.displayName,
-    externalId: member.externalId,
     scim: (member.scim ?? {}) as Record<string, unknown>,
   };
 }

@@ -6,7 +6,7 @@ import {
   type SqlAttributeMap,
   type SqlScalarType,
 } from '#scim';
-import { statusSql } from '../members/index.js';
+import { PROFILE_FIELDS, statusSql } from '../members/index.js';
 
 /**
  * Where each filterable attribute lives in SQL (filterToSql reads these maps). Users: the
@@ -16,9 +16,13 @@ import { statusSql } from '../members/index.js';
  */
 const USER_COLUMNS: SqlAttributeMap = {
   id: { kind: 'column', sql: 'm.id', type: 'reference', caseExact: true, uuid: true },
-  externalid: { kind: 'column', sql: 'm.external_id', type: 'string', caseExact: true },
-  username: { kind: 'column', sql: 'm.username', type: 'string', caseExact: false },
-  displayname: { kind: 'column', sql: 'm.display_name', type: 'string', caseExact: false },
+  // userName, displayName, externalId and any other profile column (members/member-fields.ts).
+  ...Object.fromEntries(
+    PROFILE_FIELDS.map((f) => [
+      f.scim.toLowerCase(),
+      { kind: 'column', sql: `m.${f.column}`, type: 'string', caseExact: f.caseExact } as const,
+    ]),
+  ),
   active: {
     kind: 'column',
     sql: `(${statusSql('m.status', 'hasAccess')})`,
@@ -30,7 +34,11 @@ const USER_COLUMNS: SqlAttributeMap = {
 };
 
 /** Attributes kept in columns (or computed) rather than in the scim jsonb. */
-export const USER_COLUMN_ATTRIBUTES = new Set(['userName', 'displayName', 'active', 'groups']);
+export const USER_COLUMN_ATTRIBUTES = new Set<string>([
+  ...PROFILE_FIELDS.map((f) => f.scim),
+  'active',
+  'groups',
+]);
 
 function scalar(type: AttributeDefinition['type']): SqlScalarType {
   if (type === 'boolean' || type === 'dateTime' || type === 'integer') return type;

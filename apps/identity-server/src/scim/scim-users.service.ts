@@ -16,6 +16,8 @@ import {
   MembershipLifecycle,
   MEMBERSHIP_STATUS,
   MembershipsRepository,
+  PROFILE_FIELDS,
+  type ProfileValues,
   MemberTeamsPort,
   statusSql,
   type MemberCommand,
@@ -40,25 +42,27 @@ import {
 import type { ScimResourceAdapter } from './scim-resource-adapter.js';
 import type { ScimCaller } from './scim-tokens.service.js';
 
-interface MemberRow {
+/** A list row: the profile columns by column name, and the rest. */
+type MemberRow = Record<string, string | null> & {
   id: string;
-  username: string;
-  email: string;
-  display_name: string | null;
   status: MembershipEntity['status'];
-  external_id: string | null;
   scim: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
-}
+};
 
 /** The member fields a SCIM User shows. */
-type UserFields = Pick<
-  MembershipEntity,
-  'id' | 'username' | 'displayName' | 'status' | 'externalId' | 'scim' | 'createdAt' | 'updatedAt'
->;
+type UserFields = ProfileValues &
+  Pick<MembershipEntity, 'id' | 'status' | 'scim' | 'createdAt' | 'updatedAt'>;
 
-const COLUMNS = `m.id, m.username, m.email, m.display_name, m.status, m.external_id, m.scim, m.created_at, m.updated_at`;
+const COLUMNS = [
+  'm.id',
+  'm.status',
+  'm.scim',
+  'm.created_at',
+  'm.updated_at',
+  ...PROFILE_FIELDS.map((f) => `m.${f.column}`),
+].join(', ');
 
 const USERS: ListSource = {
   from: 'memberships m',
@@ -207,9 +211,12 @@ export class ScimUsersService implements ScimResourceAdapter {
     return {
       schemas: enterprise ? [SCHEMAS.user, SCHEMAS.enterpriseUser] : [SCHEMAS.user],
       id: member.id,
-      ...(member.externalId !== null ? { externalId: member.externalId } : {}),
-      userName: member.username,
-      ...(member.displayName !== null ? { displayName: member.displayName } : {}),
+      // Unassigned profile attributes are left out (RFC 7643 §2.5).
+      ...Object.fromEntries(
+        PROFILE_FIELDS.flatMap((f) =>
+          member[f.property] !== null ? [[f.scim, member[f.property]]] : [],
+        ),
+      ),
       active: MEMBERSHIP_STATUS[member.status].hasAccess,
       ...rest,
       ...(groups.length > 0
@@ -248,35 +255,41 @@ function bounded(value: string, max: number, what: string): string {
  * and `active` (undefined when unassigned: the status then stays as it is).
  */
 function fieldsOf(resource: ScimResource): { profile: MemberProfile; active: boolean | undefined } {
-  const username = text(resource.userName);
-  if (!username) throw invalidValue('userName is required');
   const emails = Array.isArray(resource.emails)
     ? (resource.emails as Record<string, unknown>[])
     : [];
   const primary = emails.find((e) => e?.primary === true) ?? emails[0];
-  const displayName = text(resource.displayName);
-  const externalId = resource.externalId;
-  if (externalId !== undefined && externalId !== null && typeof externalId !== 'string')
-    throw invalidValue('externalId is a string');
   const active = resource.active;
   if (active !== undefined && active !== null && typeof active !== 'boolean')
     throw invalidValue('active is a boolean');
   const scim: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(resource)) {
-    if (['schemas', 'id', 'externalId', 'meta'].includes(key) || USER_COLUMN_ATTRIBUTES.has(key))
-      continue;
+    if (['schemas', 'id', 'meta'].includes(key) || USER_COLUMN_ATTRIBUTES.has(key)) continue;
     scim[key] = value;
   }
   return {
     profile: {
-      username: bounded(username, 100, 'userName'),
+      ...profileOf(resource),
       email: bounded(text(primary?.value)?.toLowerCase() ?? '', 254, 'The primary email'),
-      displayName: displayName ? bounded(displayName, 200, 'displayName') : null,
-      externalId: externalId ? bounded(externalId, 255, 'externalId') : null,
       scim,
     },
     active: typeof active === 'boolean' ? active : undefined,
   };
+}
+
+/** The profile columns a SCIM User sets (members/member-fields.ts); blank reads as unassigned. */
+function profileOf(resource: ScimResource): ProfileValues {
+  const values: Record<string, string | null> = {};
+  for (const field of PROFILE_FIELDS) {
+    const raw = resource[field.scim];
+    if (raw !== undefined && raw !== null && typeof raw !== 'string')
+      throw invalidValue(`${field.scim} is a string`);
+    const value = field.caseExact ? raw || undefined : text(raw);
+    if (value === undefined && field.required) throw invalidValue(`${field.scim} is required`);
+    values[field.property] =
+      value === undefined ? null : bounded(value, field.maxLength, field.scim);
+  }
+  return values as ProfileValues;
 }
 
 function notFound(id: string): ScimError {
@@ -295,11 +308,11 @@ function commandOf(caller: ScimCaller, meta: RequestMeta): MemberCommand {
 /** A list row as the member fields a SCIM User shows. */
 function rowOf(row: MemberRow): UserFields {
   return {
+    ...(Object.fromEntries(
+      PROFILE_FIELDS.map((f) => [f.property, row[f.column] ?? null]),
+    ) as ProfileValues),
     id: row.id,
-    username: row.username,
-    displayName: row.display_name,
     status: row.status,
-    externalId: row.external_id,
     scim: row.scim ?? {},
     createdAt: row.created_at,
     updatedAt: row.updated_at,
