@@ -11,6 +11,7 @@ import {
   ScimError,
 } from '#scim';
 import { isUuid } from '#database';
+import { DomainException, ErrorCode } from '../common/errors.js';
 import type { RequestMeta } from '../common/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import {
@@ -193,15 +194,22 @@ export class ScimGroupsService implements ScimResourceAdapter {
     next: (current: ScimResource) => ScimResource,
   ): Promise<ScimResource> {
     if (!isUuid(id)) throw notFound(id);
-    const { team, members } = await this.teams.updateProvisioned(
-      commandOf(caller, meta),
-      id,
-      (current: TeamWithMembers): ProvisionedTeam => {
-        checkIfMatch(ifMatch, versionOf(current.team.updatedAt));
-        const resource = this.toResource(current.team, current.members);
-        return fieldsOf(normalizeResource(next(resource), GROUP_RESOURCE));
-      },
-    );
+    const { team, members } = await this.teams
+      .updateProvisioned(
+        commandOf(caller, meta),
+        id,
+        (current: TeamWithMembers): ProvisionedTeam => {
+          checkIfMatch(ifMatch, versionOf(current.team.updatedAt));
+          const resource = this.toResource(current.team, current.members);
+          return fieldsOf(normalizeResource(next(resource), GROUP_RESOURCE));
+        },
+      )
+      .catch((error: unknown) => {
+        // The detail a SCIM client has always read for a group that is not there.
+        if (error instanceof DomainException && error.code === ErrorCode.TeamNotFound)
+          throw notFound(id);
+        throw error;
+      });
     return this.toResource(team, members);
   }
 
