@@ -12,28 +12,25 @@ const SRC = 'apps/identity-server/src';
 /** table → the repository that owns it, and the entity class that maps it. */
 const TABLES = {
   memberships: { owner: `${SRC}/members/memberships.repository.ts`, entity: 'MembershipEntity' },
+  teams: { owner: `${SRC}/teams/teams.repository.ts`, entity: 'TeamEntity' },
+  team_members: { owner: `${SRC}/teams/teams.repository.ts`, entity: 'TeamMemberEntity' },
 };
 
 /**
  * Files that read a table they do not own (never write it), and why. Joins on the hot path and
  * SQL built from client filters stay single statements instead of going through a repository.
+ * (SCIM lists name their table in a ListSource, `from: 'memberships m'`, for scim-protocol's
+ * readPage: the filter-to-SQL read model of SCIM Users and Groups.)
  */
 const READ_MODELS = {
   [`${SRC}/policy/policy.service.ts`]: {
     memberships: 'the policy snapshot: membership, role and team tree in one query per cache miss',
-  },
-  [`${SRC}/scim/scim-users.service.ts`]: {
-    memberships:
-      'SCIM list: the filter and sort translated to SQL over the table (scim-protocol readPage)',
+    teams: 'the policy snapshot walks the team tree up for inherited grants',
+    team_members: "the policy snapshot starts from the member's teams",
   },
   [`${SRC}/scim/scim-attributes.ts`]: {
     memberships: 'SCIM filter attributes of Groups (members.value) name member rows in SQL',
-  },
-  [`${SRC}/scim/scim-groups.service.ts`]: {
-    memberships: 'a group view lists its members with their names, joined in one query',
-  },
-  [`${SRC}/teams/teams.service.ts`]: {
-    memberships: 'a team member page shows names and emails, joined in one query',
+    team_members: 'SCIM filter attributes of Groups (members.value) name team member rows in SQL',
   },
   [`${SRC}/teams/teams.repository.ts`]: {
     memberships: 'a team member page shows names and emails, joined in one query',
@@ -73,7 +70,10 @@ const problems = [];
 for (const path of files(join(ROOT, SRC))) {
   const file = relative(ROOT, path);
   if (SKIP.some((re) => re.test(file))) continue;
-  const text = readFileSync(path, 'utf8');
+  // Comments may name tables; code may not. Blanked out, not removed, so line numbers hold.
+  const text = readFileSync(path, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '))
+    .replace(/^\s*\/\/.*$/gm, '');
   const line = (index) => text.slice(0, index).split('\n').length;
   for (const [table, { owner, entity }] of Object.entries(TABLES)) {
     if (file === owner) continue;
@@ -89,6 +89,20 @@ for (const path of files(join(ROOT, SRC))) {
           `${file}:${line(m.index)}: reads ${table}; go through ${owner}, or list the file as a read model in scripts/table-owners.cjs with the reason`,
         );
   }
+}
+
+// A read model that no longer reads its table is a stale exception: drop it from the list.
+for (const [file, tables] of Object.entries(READ_MODELS)) {
+  let text = '';
+  try {
+    text = readFileSync(join(ROOT, file), 'utf8');
+  } catch {
+    problems.push(`${file}: listed as a read model but does not exist`);
+    continue;
+  }
+  for (const table of Object.keys(tables))
+    if (![...text.matchAll(READ)].some((m) => m[1] === table))
+      problems.push(`${file}: listed as reading ${table}, which it no longer does`);
 }
 
 if (problems.length > 0) {

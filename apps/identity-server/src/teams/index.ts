@@ -1,3 +1,10 @@
 /** The public face of teams/. */
 export { TeamsModule } from './teams.module.js';
-export { TeamsService, type TeamCommand } from './teams.service.js';
+export {
+  TeamsService,
+  type ProvisionedTeam,
+  type TeamCommand,
+  type TeamSource,
+  type TeamWithMembers,
+} from './teams.service.js';
+export type { DirectMember } from './teams.repository.js';

@@ -4,17 +4,10 @@ import { normalizeRule, validatePermissionRules, type PermissionRule } from '#po
 import { isUuid, newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Actor, type Principal, type RequestMeta } from '../common/principal.js';
-import {
-  MembershipsRepository,
-  MemberTeamsPort,
-  shownName,
-  type MemberTeams,
-  type TeamRef,
-} from '../members/index.js';
+import { MembershipsRepository, MemberTeamsPort, shownName } from '../members/index.js';
 import { PolicyService } from '../policy/policy.service.js';
-import { uniqueViolation } from '../common/db-errors.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { keyset, pageOf, type Page } from '../common/pagination.js';
+import { pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import type {
@@ -25,6 +18,12 @@ import type {
   UpdateTeamDto,
 } from './dto/team.dto.js';
 import { TeamEntity } from './team.entity.js';
+import {
+  MAX_TEAM_DEPTH,
+  TeamsRepository,
+  type DirectMember,
+  type TenantTeams,
+} from './teams.repository.js';
 
 export interface TeamView {
   id: string;
@@ -35,48 +34,36 @@ export interface TeamView {
   updatedAt: string;
 }
 
-/** Who deletes a team, through which way in (it names the audit event). */
+/** The way in that drives a change: it names the audit events (the contract keeps both sets). */
+export type TeamSource = 'api' | 'scim';
+
+/** Who changes a team, through which way in. */
 export interface TeamCommand {
   tenantId: string;
   actor: Actor;
   meta: RequestMeta;
-  source: 'api' | 'scim';
+  source: TeamSource;
 }
 
-/** Team membership as members see it (the MemberTeams port): teams own team_members. */
-const teamMemberships: MemberTeams = {
-  async memberRemoved(em, tenantId, memberId) {
-    // DELETE answers [rows, count] through TypeORM.
-    const [left] = await em.query<[{ team_id: string }[], number]>(
-      'DELETE FROM team_members WHERE tenant_id = $1 AND membership_id = $2 RETURNING team_id',
-      [tenantId, memberId],
-    );
-    return left.map((t) => t.team_id);
-  },
-  async teamsOf(em, tenantId, memberIds) {
-    const rows: { membership_id: string; id: string; name: string }[] = await em.query(
-      `SELECT tm.membership_id, t.id, t.name FROM team_members tm
-         JOIN teams t ON t.tenant_id = tm.tenant_id AND t.id = tm.team_id
-        WHERE tm.tenant_id = $1 AND tm.membership_id = ANY($2::uuid[])
-        ORDER BY t.name, t.id`,
-      [tenantId, memberIds],
-    );
-    const out = new Map<string, TeamRef[]>();
-    for (const r of rows) {
-      const list = out.get(r.membership_id) ?? [];
-      list.push({ id: r.id, name: r.name });
-      out.set(r.membership_id, list);
-    }
-    return out;
-  },
-  inTeamTree(column, tenant, team) {
-    return `${column} IN (SELECT tm.membership_id FROM team_members tm
-                   WHERE tm.tenant_id = ${tenant} AND tm.team_id IN (
-                     WITH RECURSIVE down(id) AS (
-                       SELECT id FROM teams WHERE tenant_id = ${tenant} AND id = ${team}
-                       UNION
-                       SELECT c.id FROM teams c JOIN down ON c.tenant_id = ${tenant} AND c.parent_id = down.id)
-                     SELECT id FROM down))`;
+/** A team as an identity provider describes it (a SCIM Group): name, externalId, direct members. */
+export interface ProvisionedTeam {
+  name: string;
+  externalId: string | null;
+  memberIds: string[];
+}
+
+/** A team with its direct listed members, as an identity provider sees it. */
+export interface TeamWithMembers {
+  team: TeamEntity;
+  members: DirectMember[];
+}
+
+const EVENTS: Record<TeamSource, Record<'created' | 'updated' | 'deleted', string>> = {
+  api: { created: 'team.created', updated: 'team.updated', deleted: 'team.deleted' },
+  scim: {
+    created: 'scim.group.created',
+    updated: 'scim.group.updated',
+    deleted: 'scim.group.deleted',
   },
 };
 
@@ -96,25 +83,27 @@ export interface TeamEditor {
   leadOnly: boolean;
 }
 
-/** Teams nest at most this deep, so every walk up or down the tree stays short. */
-export const MAX_TEAM_DEPTH = 20;
+/** Shown in errors: enough ids to find the culprits, not the whole request back. */
+const IDS_IN_ERRORS = 5;
 
 /**
  * Teams and departments (teams with sub-teams), their members and leads, and the rules granted to
- * them. Changes to the tree hold the tenant's lock (no two moves can make a cycle together);
- * changes to one team's members lock that team's row. Every change that can alter a decision
- * (membership, lead, parent, grants, deletion) tells the policy cache in the same transaction.
+ * them: the one place where teams change, for the teams API and SCIM Groups alike. Changes to the
+ * tree hold the tenant's lock (no two moves can make a cycle together); changes to one team's
+ * members lock that team's row. Every change that can alter a decision (membership, lead, parent,
+ * grants, deletion) tells the policy cache in the same transaction.
  */
 @Injectable()
 export class TeamsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly repository: TeamsRepository,
     private readonly audit: AuditService,
     private readonly policies: PolicyService,
     private readonly memberships: MembershipsRepository,
     memberTeams: MemberTeamsPort,
   ) {
-    memberTeams.plug(teamMemberships);
+    memberTeams.plug(repository.memberTeams);
   }
 
   async create(
@@ -123,32 +112,32 @@ export class TeamsService {
     actor: Principal,
     meta: RequestMeta,
   ): Promise<TeamView> {
-    return this.named(dto.name, () =>
-      this.dataSource.transaction(async (em) => {
-        await lockTenant(em, tenantId);
-        const parentId = dto.parentTeamId ?? null;
-        if (parentId) {
-          await this.find(em, tenantId, parentId, 'parentTeamId');
-          await assertDepth(em, tenantId, parentId, 0);
-        }
-        const now = new Date();
-        const team: TeamEntity = {
-          tenantId,
-          id: newId(),
-          name: dto.name,
-          description: dto.description ?? '',
-          parentId,
-          permissions: [],
-          createdAt: now,
-          updatedAt: now,
-        };
-        await em.getRepository(TeamEntity).insert(team as never);
-        await this.record(em, tenantId, 'team.created', team.id, actor, meta, {
-          after: { name: team.name, parentTeamId: parentId },
-        });
-        return toView(team);
-      }),
-    );
+    return this.dataSource.transaction(async (em) => {
+      await lockTenant(em, tenantId);
+      const teams = this.repository.of(tenantId, em);
+      const parentId = dto.parentTeamId ?? null;
+      if (parentId) {
+        await found(teams, parentId, 'parentTeamId');
+        await assertDepth(teams, parentId, 0);
+      }
+      const now = new Date();
+      const team: TeamEntity = {
+        tenantId,
+        id: newId(),
+        name: dto.name,
+        description: dto.description ?? '',
+        parentId,
+        externalId: null,
+        permissions: [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      await teams.insert(team);
+      await this.record(em, tenantId, 'team.created', team.id, actor, meta, {
+        after: { name: team.name, parentTeamId: parentId },
+      });
+      return toView(team);
+    });
   }
 
   async list(
@@ -157,18 +146,14 @@ export class TeamsService {
     limit: number,
     after: CursorKey | null,
   ): Promise<Page<TeamView>> {
-    const qb = this.dataSource
-      .getRepository(TeamEntity)
-      .createQueryBuilder('t')
-      .where('t.tenant_id = :tenantId', { tenantId });
-    if (query.parentTeamId)
-      qb.andWhere('t.parent_id = :parentId', { parentId: query.parentTeamId });
-    const rows = await keyset(qb, 't', 'created_at', after, limit).getMany();
+    const rows = await this.repository
+      .of(tenantId)
+      .page({ parentId: query.parentTeamId }, after, limit);
     return pageOf(rows, limit, (t) => t.createdAt, toView);
   }
 
   async get(tenantId: string, id: string): Promise<TeamView> {
-    return toView(await this.find(this.dataSource.manager, tenantId, id));
+    return toView(await found(this.repository.of(tenantId), id));
   }
 
   async update(
@@ -178,47 +163,153 @@ export class TeamsService {
     actor: Principal,
     meta: RequestMeta,
   ): Promise<TeamView> {
-    return this.named(dto.name ?? '', () =>
-      this.dataSource.transaction(async (em) => {
-        await lockTenant(em, tenantId);
-        const team = await this.find(em, tenantId, id);
-        const parentId = dto.parentTeamId === undefined ? team.parentId : dto.parentTeamId;
-        const moved = parentId !== team.parentId;
-        if (moved && parentId) {
-          await this.find(em, tenantId, parentId, 'parentTeamId');
-          if (await isAncestorOrSelf(em, tenantId, id, parentId))
-            throw new DomainException(
-              ErrorCode.TeamCycle,
-              'The new parent is this team or one of its sub-teams',
-            );
-          await assertDepth(em, tenantId, parentId, await subtreeHeight(em, tenantId, id));
-        }
-        const next: TeamEntity = {
-          ...team,
-          name: dto.name ?? team.name,
-          description: dto.description ?? team.description,
-          parentId,
-          updatedAt: new Date(),
-        };
-        await em.update(
-          TeamEntity,
-          { tenantId, id },
-          {
-            name: next.name,
-            description: next.description,
-            parentId,
-            updatedAt: next.updatedAt,
-          },
-        );
-        await this.record(em, tenantId, moved ? 'team.moved' : 'team.updated', id, actor, meta, {
-          before: { name: team.name, description: team.description, parentTeamId: team.parentId },
-          after: { name: next.name, description: next.description, parentTeamId: parentId },
-        });
-        // Inherited grants and team-bound access rules follow the tree.
-        if (moved) await this.policies.changed(em, tenantId);
-        return toView(next);
-      }),
-    );
+    return this.dataSource.transaction(async (em) => {
+      await lockTenant(em, tenantId);
+      const teams = this.repository.of(tenantId, em);
+      const team = await found(teams, id);
+      const parentId = dto.parentTeamId === undefined ? team.parentId : dto.parentTeamId;
+      const moved = parentId !== team.parentId;
+      if (moved && parentId) {
+        await found(teams, parentId, 'parentTeamId');
+        if (await teams.isAncestorOrSelf(id, parentId))
+          throw new DomainException(
+            ErrorCode.TeamCycle,
+            'The new parent is this team or one of its sub-teams',
+          );
+        await assertDepth(teams, parentId, await teams.subtreeHeight(id));
+      }
+      const next: TeamEntity = {
+        ...team,
+        name: dto.name ?? team.name,
+        description: dto.description ?? team.description,
+        parentId,
+        updatedAt: new Date(),
+      };
+      await teams.update(id, {
+        name: next.name,
+        description: next.description,
+        parentId,
+        updatedAt: next.updatedAt,
+      });
+      await this.record(em, tenantId, moved ? 'team.moved' : 'team.updated', id, actor, meta, {
+        before: { name: team.name, description: team.description, parentTeamId: team.parentId },
+        after: { name: next.name, description: next.description, parentTeamId: parentId },
+      });
+      // Inherited grants and team-bound access rules follow the tree.
+      if (moved) await this.policies.changed(em, tenantId);
+      return toView(next);
+    });
+  }
+
+  /**
+   * A top-level team from an identity provider (SCIM create), with its first members, each a
+   * listed member of the tenant. No tenant lock: a root team cannot make a cycle, and the unique
+   * sibling-name index settles two creates of the same name.
+   */
+  async provision(cmd: TeamCommand, fields: ProvisionedTeam): Promise<TeamWithMembers> {
+    return this.dataSource.transaction(async (em) => {
+      const teams = this.repository.of(cmd.tenantId, em);
+      const members = await this.listedMembers(em, cmd.tenantId, fields.memberIds);
+      const now = new Date();
+      const team: TeamEntity = {
+        tenantId: cmd.tenantId,
+        id: newId(),
+        name: fields.name,
+        description: '',
+        parentId: null,
+        externalId: fields.externalId,
+        permissions: [],
+        createdAt: now,
+        updatedAt: now,
+      };
+      await teams.insert(team);
+      await teams.insertMembers(team.id, fields.memberIds, now);
+      await this.recordCommand(em, cmd, 'created', team.id, {
+        after: {
+          displayName: team.name,
+          externalId: team.externalId,
+          membersAdded: fields.memberIds,
+        },
+      });
+      // Team membership decides team grants: the tenant's cached policies drop on every instance.
+      await this.policies.changed(em, cmd.tenantId);
+      return { team, members };
+    });
+  }
+
+  /**
+   * A new name, externalId and member list from an identity provider (SCIM PUT and PATCH).
+   * `next` computes them under the team's row lock from the team and its current members (it may
+   * refuse, e.g. on a stale If-Match). Only the difference is written: members added (each a listed
+   * member of the tenant) and members removed, so concurrent changes are serialized by the lock
+   * and never lose a member. Nothing changed, nothing written.
+   */
+  async updateProvisioned(
+    cmd: TeamCommand,
+    id: string,
+    next: (current: TeamWithMembers) => ProvisionedTeam,
+  ): Promise<TeamWithMembers> {
+    const { tenantId } = cmd;
+    return this.dataSource.transaction(async (em) => {
+      const teams = this.repository.of(tenantId, em);
+      const team = await found(teams, id, undefined, true);
+      const current = (await teams.membersOf([id])).get(id) ?? [];
+      const fields = next({ team, members: current });
+      const before = new Set(current.map((m) => m.id));
+      const after = new Set(fields.memberIds);
+      const added = fields.memberIds.filter((m) => !before.has(m));
+      const removed = current.map((m) => m.id).filter((m) => !after.has(m));
+      const renamed = fields.name !== team.name;
+      const externalChanged = fields.externalId !== (team.externalId ?? null);
+      if (!renamed && !externalChanged && added.length === 0 && removed.length === 0)
+        return { team, members: current };
+      const addedMembers = await this.listedMembers(em, tenantId, added);
+      const updated: TeamEntity = {
+        ...team,
+        name: fields.name,
+        externalId: fields.externalId,
+        updatedAt: laterThan(team.updatedAt),
+      };
+      await teams.update(id, {
+        name: updated.name,
+        externalId: updated.externalId,
+        updatedAt: updated.updatedAt,
+      });
+      await teams.deleteMembers(id, removed);
+      await teams.insertMembers(id, added, updated.updatedAt);
+      await this.recordCommand(em, cmd, 'updated', id, {
+        before: {
+          ...(renamed ? { displayName: team.name } : {}),
+          ...(externalChanged ? { externalId: team.externalId ?? null } : {}),
+        },
+        after: {
+          ...(renamed ? { displayName: updated.name } : {}),
+          ...(externalChanged ? { externalId: updated.externalId } : {}),
+          ...(added.length > 0 ? { membersAdded: added } : {}),
+          ...(removed.length > 0 ? { membersRemoved: removed } : {}),
+        },
+      });
+      await this.policies.changed(em, tenantId);
+      const kept = current.filter((m) => after.has(m.id));
+      return { team: updated, members: [...kept, ...addedMembers] };
+    });
+  }
+
+  /** A team and, when asked, its direct listed members (SCIM reads); null if there is none. */
+  async withMembers(
+    tenantId: string,
+    id: string,
+    members: boolean,
+  ): Promise<{ team: TeamEntity; members: DirectMember[] | null } | null> {
+    const teams = this.repository.of(tenantId);
+    const team = await teams.find(id);
+    if (!team) return null;
+    return { team, members: members ? ((await teams.membersOf([id])).get(id) ?? []) : null };
+  }
+
+  /** The direct listed members of each team (SCIM lists). */
+  membersOf(tenantId: string, teamIds: string[]): Promise<Map<string, DirectMember[]>> {
+    return this.repository.of(tenantId).membersOf(teamIds);
   }
 
   /**
@@ -233,51 +324,34 @@ export class TeamsService {
     check?: (team: TeamEntity) => void,
   ): Promise<void> {
     const { tenantId } = cmd;
-    await this.named('', () =>
-      this.dataSource.transaction(async (em) => {
-        await lockTenant(em, tenantId);
-        const team = await this.find(em, tenantId, id);
-        check?.(team);
-        const children: { id: string }[] = await em.query(
-          'SELECT id FROM teams WHERE tenant_id = $1 AND parent_id = $2',
-          [tenantId, id],
+    await this.dataSource.transaction(async (em) => {
+      await lockTenant(em, tenantId);
+      const teams = this.repository.of(tenantId, em);
+      const team = await found(teams, id);
+      check?.(team);
+      const children = await teams.children(id);
+      const members = await teams.memberIds(id);
+      if (strategy === 'refuse' && children.length + members.length > 0) {
+        throw new DomainException(
+          ErrorCode.TeamNotEmpty,
+          `The team has ${children.length} sub-team(s) and ${members.length} member(s): delete with ?strategy=move_up to move its sub-teams up and take its members out of it`,
         );
-        const members: { membership_id: string }[] = await em.query(
-          'SELECT membership_id FROM team_members WHERE tenant_id = $1 AND team_id = $2',
-          [tenantId, id],
-        );
-        if (strategy === 'refuse' && children.length + members.length > 0) {
-          throw new DomainException(
-            ErrorCode.TeamNotEmpty,
-            `The team has ${children.length} sub-team(s) and ${members.length} member(s): delete with ?strategy=move_up to move its sub-teams up and take its members out of it`,
-          );
-        }
-        await em.query(
-          'UPDATE teams SET parent_id = $3, updated_at = now() WHERE tenant_id = $1 AND parent_id = $2',
-          [tenantId, id, team.parentId],
-        );
-        await em.delete(TeamEntity, { tenantId, id });
-        await this.audit.record(em, {
-          tenantId,
-          type: cmd.source === 'scim' ? 'scim.group.deleted' : 'team.deleted',
-          actor: cmd.actor,
-          target: { type: 'team', id },
-          meta: cmd.meta,
-          changes: {
-            before: {
-              name: team.name,
-              externalId: team.externalId,
-              parentTeamId: team.parentId,
-              permissions: team.permissions,
-              subTeams: children.map((c) => c.id),
-              members: members.map((m) => m.membership_id),
-            },
-            after: { strategy, subTeamsMovedTo: team.parentId },
-          },
-        });
-        await this.policies.changed(em, tenantId);
-      }),
-    );
+      }
+      await teams.moveChildren(id, team.parentId);
+      await teams.delete(id);
+      await this.recordCommand(em, cmd, 'deleted', id, {
+        before: {
+          name: team.name,
+          externalId: team.externalId,
+          parentTeamId: team.parentId,
+          permissions: team.permissions,
+          subTeams: children,
+          members,
+        },
+        after: { strategy, subTeamsMovedTo: team.parentId },
+      });
+      await this.policies.changed(em, tenantId);
+    });
   }
 
   async members(
@@ -286,40 +360,20 @@ export class TeamsService {
     limit: number,
     after: CursorKey | null,
   ): Promise<Page<TeamMemberView>> {
-    await this.find(this.dataSource.manager, tenantId, teamId);
-    const rows: {
-      id: string;
-      username: string;
-      display_name: string | null;
-      name: object | null;
-      email: string;
-      lead: boolean;
-      created_at: Date;
-    }[] = await this.dataSource.query(
-      `SELECT m.id, m.username, m.display_name, m.scim->'name' AS name, m.email, tm.lead, tm.created_at
-         FROM team_members tm
-         JOIN memberships m ON m.tenant_id = tm.tenant_id AND m.id = tm.membership_id
-        WHERE tm.tenant_id = $1 AND tm.team_id = $2
-          AND ($3::timestamptz IS NULL OR (tm.created_at, tm.membership_id) > ($3, $4::uuid))
-        ORDER BY tm.created_at, tm.membership_id
-        LIMIT $5`,
-      [tenantId, teamId, after?.at ?? null, after?.id ?? null, limit + 1],
-    );
+    const teams = this.repository.of(tenantId);
+    await found(teams, teamId);
+    const rows = await teams.memberPage(teamId, after, limit);
     return pageOf(
       rows,
       limit,
-      (r) => r.created_at,
+      (r) => r.addedAt,
       (r) => ({
         memberId: r.id,
         username: r.username,
-        displayName: shownName({
-          displayName: r.display_name,
-          username: r.username,
-          scim: { name: r.name },
-        }),
+        displayName: r.display,
         email: r.email,
         lead: r.lead,
-        addedAt: r.created_at.toISOString(),
+        addedAt: r.addedAt.toISOString(),
       }),
     );
   }
@@ -333,15 +387,13 @@ export class TeamsService {
     meta: RequestMeta,
   ): Promise<{ created: boolean; member: { memberId: string; teamId: string; lead: boolean } }> {
     return this.dataSource.transaction(async (em) => {
-      await this.lockTeam(em, tenantId, teamId);
-      await this.assertMayEditMembers(em, tenantId, teamId, editor, meta);
+      const teams = this.repository.of(tenantId, em);
+      await found(teams, teamId, undefined, true);
+      await this.assertMayEditMembers(teams, teamId, editor, meta);
       const [member] = await this.memberships.of(tenantId, em).lockListed([dto.memberId]);
       if (!member)
         throw new DomainException(ErrorCode.MemberNotFound, `No member ${dto.memberId} here`);
-      const [existing]: { lead: boolean }[] = await em.query(
-        'SELECT lead FROM team_members WHERE tenant_id = $1 AND team_id = $2 AND membership_id = $3',
-        [tenantId, teamId, dto.memberId],
-      );
+      const existing = await teams.placeOf(teamId, dto.memberId);
       const lead = dto.lead ?? existing?.lead ?? false;
       if (editor.leadOnly && lead !== (existing?.lead ?? false))
         throw new DomainException(
@@ -350,17 +402,8 @@ export class TeamsService {
         );
       const result = { memberId: dto.memberId, teamId, lead };
       if (existing && existing.lead === lead) return { created: false, member: result };
-      if (existing) {
-        await em.query(
-          'UPDATE team_members SET lead = $4 WHERE tenant_id = $1 AND team_id = $2 AND membership_id = $3',
-          [tenantId, teamId, dto.memberId, lead],
-        );
-      } else {
-        await em.query(
-          'INSERT INTO team_members (tenant_id, team_id, membership_id, lead, created_at) VALUES ($1, $2, $3, $4, now())',
-          [tenantId, teamId, dto.memberId, lead],
-        );
-      }
+      if (existing) await teams.setLead(teamId, dto.memberId, lead);
+      else await teams.addMember(teamId, dto.memberId, lead);
       await this.record(
         em,
         tenantId,
@@ -386,26 +429,20 @@ export class TeamsService {
     meta: RequestMeta,
   ): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      await this.lockTeam(em, tenantId, teamId);
-      await this.assertMayEditMembers(em, tenantId, teamId, editor, meta);
-      // DELETE answers [rows, count] through TypeORM.
-      const [removed] = isUuid(memberId)
-        ? await em.query<[{ lead: boolean }[], number]>(
-            'DELETE FROM team_members WHERE tenant_id = $1 AND team_id = $2 AND membership_id = $3 RETURNING lead',
-            [tenantId, teamId, memberId],
-          )
-        : [[]];
-      const row = removed[0];
-      if (!row) throw new DomainException(ErrorCode.TeamMemberNotFound);
+      const teams = this.repository.of(tenantId, em);
+      await found(teams, teamId, undefined, true);
+      await this.assertMayEditMembers(teams, teamId, editor, meta);
+      const removed = await teams.removeMember(teamId, memberId);
+      if (!removed) throw new DomainException(ErrorCode.TeamMemberNotFound);
       await this.record(em, tenantId, 'team.member_removed', teamId, editor.principal, meta, {
-        before: { memberId, lead: row.lead },
+        before: { memberId, lead: removed.lead },
       });
       await this.policies.changed(em, tenantId);
     });
   }
 
   async permissions(tenantId: string, teamId: string): Promise<{ permissions: PermissionRule[] }> {
-    const team = await this.find(this.dataSource.manager, tenantId, teamId);
+    const team = await found(this.repository.of(tenantId), teamId);
     return { permissions: team.permissions };
   }
 
@@ -421,12 +458,9 @@ export class TeamsService {
     if (problems.length > 0) throw fieldErrors(problems);
     const permissions = (rules as PermissionRule[]).map(normalizeRule);
     return this.dataSource.transaction(async (em) => {
-      const team = await this.lockTeam(em, tenantId, teamId);
-      await em.update(
-        TeamEntity,
-        { tenantId, id: teamId },
-        { permissions: permissions as never, updatedAt: new Date() },
-      );
+      const teams = this.repository.of(tenantId, em);
+      const team = await found(teams, teamId, undefined, true);
+      await teams.setPermissions(teamId, permissions, new Date());
       await this.record(em, tenantId, 'team.permissions_changed', teamId, actor, meta, {
         before: { permissions: team.permissions },
         after: { permissions },
@@ -437,33 +471,52 @@ export class TeamsService {
   }
 
   /**
+   * The members to add, each a listed member of this tenant, share-locked so that a concurrent
+   * removal waits for this change and then takes the membership out again. Any other id is 400
+   * validation_failed (SCIM: invalidValue) and nothing is written.
+   */
+  private async listedMembers(
+    em: EntityManager,
+    tenantId: string,
+    ids: string[],
+  ): Promise<DirectMember[]> {
+    if (ids.length === 0) return [];
+    const malformed = ids.filter((id) => !isUuid(id));
+    const listed =
+      malformed.length > 0 ? [] : await this.memberships.of(tenantId, em).lockListed(ids);
+    const known = new Set(listed.map((m) => m.id));
+    const unknown = malformed.length > 0 ? malformed : ids.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new DomainException(
+        ErrorCode.ValidationFailed,
+        `${unknown.length} member value(s) are not users of this organization: ${unknown
+          .slice(0, IDS_IN_ERRORS)
+          .map((v) => JSON.stringify(v))
+          .join(', ')}${unknown.length > IDS_IN_ERRORS ? ', …' : ''}`,
+      );
+    }
+    const byId = new Map(listed.map((m) => [m.id, shownName(m)]));
+    return ids.map((id) => ({ id, display: byId.get(id) ?? '' }));
+  }
+
+  /**
    * A lead-only caller must lead this team or a team above it. A refusal is an `access.denied`
    * event like the guard's, written on its own since the change's transaction rolls back.
    */
   private async assertMayEditMembers(
-    em: EntityManager,
-    tenantId: string,
+    teams: TenantTeams,
     teamId: string,
     editor: TeamEditor,
     meta: RequestMeta,
   ): Promise<void> {
     if (!editor.leadOnly) return;
-    const [row]: { lead: boolean }[] = editor.membershipId
-      ? await em.query(
-          `WITH RECURSIVE up(id, parent_id) AS (
-             SELECT id, parent_id FROM teams WHERE tenant_id = $1 AND id = $2
-             UNION
-             SELECT p.id, p.parent_id FROM up JOIN teams p ON p.tenant_id = $1 AND p.id = up.parent_id)
-           SELECT EXISTS (SELECT 1 FROM team_members tm
-                           WHERE tm.tenant_id = $1 AND tm.membership_id = $3 AND tm.lead
-                             AND tm.team_id IN (SELECT id FROM up)) AS lead`,
-          [tenantId, teamId, editor.membershipId],
-        )
-      : [];
-    if (!row?.lead) {
+    const leads = editor.membershipId
+      ? await teams.leadsOrAbove(editor.membershipId, teamId)
+      : false;
+    if (!leads) {
       await this.dataSource.transaction((denial) =>
         this.audit.record(denial, {
-          tenantId,
+          tenantId: teams.tenantId,
           type: 'access.denied',
           actor: actorOf(editor.principal),
           target: { type: 'team', id: teamId },
@@ -478,33 +531,6 @@ export class TeamsService {
         'Only the leads of this team (or of a team above it) and those whose role manages teams may change its members',
       );
     }
-  }
-
-  private async lockTeam(em: EntityManager, tenantId: string, id: string): Promise<TeamEntity> {
-    if (!isUuid(id)) throw new DomainException(ErrorCode.TeamNotFound);
-    const team = await em
-      .getRepository(TeamEntity)
-      .createQueryBuilder('t')
-      .setLock('pessimistic_write')
-      .where('t.tenant_id = :tenantId AND t.id = :id', { tenantId, id })
-      .getOne();
-    if (!team) throw new DomainException(ErrorCode.TeamNotFound);
-    return team;
-  }
-
-  private async find(
-    em: EntityManager,
-    tenantId: string,
-    id: string,
-    field?: string,
-  ): Promise<TeamEntity> {
-    const team = isUuid(id) ? await em.getRepository(TeamEntity).findOneBy({ tenantId, id }) : null;
-    if (!team)
-      throw new DomainException(
-        ErrorCode.TeamNotFound,
-        field ? `No team ${id} in this organization (${field})` : undefined,
-      );
-    return team;
   }
 
   private record(
@@ -526,75 +552,54 @@ export class TeamsService {
     });
   }
 
-  /** Sibling names are unique regardless of case: a clash is a 409, not a 500. */
-  private async named<T>(name: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (uniqueViolation(error) === 'teams_sibling_name_key')
-        throw new DomainException(
-          ErrorCode.TeamNameTaken,
-          name
-            ? `A team named "${name}" exists under the same parent`
-            : 'A sub-team would meet a team of the same name under its new parent',
-        );
-      throw error;
-    }
+  private recordCommand(
+    em: EntityManager,
+    cmd: TeamCommand,
+    kind: keyof (typeof EVENTS)['api'],
+    teamId: string,
+    changes: { before?: Record<string, unknown>; after?: Record<string, unknown> },
+  ): Promise<void> {
+    return this.audit.record(em, {
+      tenantId: cmd.tenantId,
+      type: EVENTS[cmd.source][kind],
+      actor: cmd.actor,
+      target: { type: 'team', id: teamId },
+      meta: cmd.meta,
+      changes,
+    });
   }
 }
 
-/** Whether `candidate` is `teamId` itself or one of its sub-teams (moving under it makes a cycle). */
-async function isAncestorOrSelf(
-  em: EntityManager,
-  tenantId: string,
-  teamId: string,
-  candidate: string,
-): Promise<boolean> {
-  const [row]: { found: boolean }[] = await em.query(
-    `WITH RECURSIVE up(id, parent_id) AS (
-       SELECT id, parent_id FROM teams WHERE tenant_id = $1 AND id = $2
-       UNION
-       SELECT p.id, p.parent_id FROM up JOIN teams p ON p.tenant_id = $1 AND p.id = up.parent_id)
-     SELECT EXISTS (SELECT 1 FROM up WHERE id = $3) AS found`,
-    [tenantId, candidate, teamId],
-  );
-  return row?.found === true;
-}
-
-/** Levels below a team (0 for a team without sub-teams). */
-async function subtreeHeight(em: EntityManager, tenantId: string, teamId: string): Promise<number> {
-  const [row]: { height: number }[] = await em.query(
-    `WITH RECURSIVE down(id, level) AS (
-       SELECT id, 0 FROM teams WHERE tenant_id = $1 AND id = $2
-       UNION ALL
-       SELECT c.id, down.level + 1 FROM down JOIN teams c ON c.tenant_id = $1 AND c.parent_id = down.id
-        WHERE down.level < ${MAX_TEAM_DEPTH})
-     SELECT max(level)::int AS height FROM down`,
-    [tenantId, teamId],
-  );
-  return row?.height ?? 0;
+/** The team, or team_not_found (naming the field when the id came in one); `lock` for update. */
+async function found(
+  teams: TenantTeams,
+  id: string,
+  field?: string,
+  lock = false,
+): Promise<TeamEntity> {
+  const team = await teams.find(id, lock);
+  if (!team)
+    throw new DomainException(
+      ErrorCode.TeamNotFound,
+      field ? `No team ${id} in this organization (${field})` : undefined,
+    );
+  return team;
 }
 
 /** Refuses to put `height + 1` more levels under `parentId` beyond the depth limit. */
-async function assertDepth(
-  em: EntityManager,
-  tenantId: string,
-  parentId: string,
-  height: number,
-): Promise<void> {
-  const [row]: { depth: number }[] = await em.query(
-    `WITH RECURSIVE up(id, parent_id, level) AS (
-       SELECT id, parent_id, 1 FROM teams WHERE tenant_id = $1 AND id = $2
-       UNION ALL
-       SELECT p.id, p.parent_id, up.level + 1 FROM up JOIN teams p ON p.tenant_id = $1 AND p.id = up.parent_id
-        WHERE up.level <= ${MAX_TEAM_DEPTH})
-     SELECT max(level)::int AS depth FROM up`,
-    [tenantId, parentId],
-  );
-  if ((row?.depth ?? 0) + 1 + height > MAX_TEAM_DEPTH)
+async function assertDepth(teams: TenantTeams, parentId: string, height: number): Promise<void> {
+  if ((await teams.depth(parentId)) + 1 + height > MAX_TEAM_DEPTH)
     throw fieldErrors([
       { field: 'parentTeamId', message: `teams nest at most ${MAX_TEAM_DEPTH} levels deep` },
     ]);
+}
+
+/**
+ * A change's timestamp, strictly after the previous one: versions (SCIM ETags) derive from it, so
+ * two changes in the same millisecond must still differ.
+ */
+function laterThan(previous: Date): Date {
+  return new Date(Math.max(Date.now(), previous.getTime() + 1));
 }
 
 function toView(t: TeamEntity): TeamView {
