@@ -16,6 +16,7 @@ import { uniqueViolation } from '../common/db-errors.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
+import type { TenantContext } from '../common/request-context.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import type {
   AddTeamMemberDto,
@@ -90,11 +91,10 @@ export interface TeamMemberView {
 }
 
 /** Who changes a team's members: a lead-only caller may act only on teams they lead. */
-export interface TeamEditor {
-  principal: Principal;
-  membershipId: string | undefined;
-  leadOnly: boolean;
-}
+type TeamEditor = Pick<
+  TenantContext,
+  'tenantId' | 'principal' | 'membership' | 'teamLeadOnly' | 'meta'
+>;
 
 /** Teams nest at most this deep, so every walk up or down the tree stays short. */
 export const MAX_TEAM_DEPTH = 20;
@@ -326,12 +326,11 @@ export class TeamsService {
 
   /** Adds a member to the team, or changes whether they lead it; 201 when newly added. */
   async addMember(
-    tenantId: string,
+    editor: TeamEditor,
     teamId: string,
     dto: AddTeamMemberDto,
-    editor: TeamEditor,
-    meta: RequestMeta,
   ): Promise<{ created: boolean; member: { memberId: string; teamId: string; lead: boolean } }> {
+    const { tenantId, meta } = editor;
     return this.dataSource.transaction(async (em) => {
       await this.lockTeam(em, tenantId, teamId);
       await this.assertMayEditMembers(em, tenantId, teamId, editor, meta);
@@ -343,7 +342,7 @@ export class TeamsService {
         [tenantId, teamId, dto.memberId],
       );
       const lead = dto.lead ?? existing?.lead ?? false;
-      if (editor.leadOnly && lead !== (existing?.lead ?? false))
+      if (editor.teamLeadOnly && lead !== (existing?.lead ?? false))
         throw new DomainException(
           ErrorCode.PermissionDenied,
           'A team lead may add and remove members, not appoint or demote leads',
@@ -378,13 +377,8 @@ export class TeamsService {
     });
   }
 
-  async removeMember(
-    tenantId: string,
-    teamId: string,
-    memberId: string,
-    editor: TeamEditor,
-    meta: RequestMeta,
-  ): Promise<void> {
+  async removeMember(editor: TeamEditor, teamId: string, memberId: string): Promise<void> {
+    const { tenantId, meta } = editor;
     await this.dataSource.transaction(async (em) => {
       await this.lockTeam(em, tenantId, teamId);
       await this.assertMayEditMembers(em, tenantId, teamId, editor, meta);
@@ -447,8 +441,8 @@ export class TeamsService {
     editor: TeamEditor,
     meta: RequestMeta,
   ): Promise<void> {
-    if (!editor.leadOnly) return;
-    const [row]: { lead: boolean }[] = editor.membershipId
+    if (!editor.teamLeadOnly) return;
+    const [row]: { lead: boolean }[] = editor.membership
       ? await em.query(
           `WITH RECURSIVE up(id, parent_id) AS (
              SELECT id, parent_id FROM teams WHERE tenant_id = $1 AND id = $2
@@ -457,7 +451,7 @@ export class TeamsService {
            SELECT EXISTS (SELECT 1 FROM team_members tm
                            WHERE tm.tenant_id = $1 AND tm.membership_id = $3 AND tm.lead
                              AND tm.team_id IN (SELECT id FROM up)) AS lead`,
-          [tenantId, teamId, editor.membershipId],
+          [tenantId, teamId, editor.membership.id],
         )
       : [];
     if (!row?.lead) {
