@@ -70,14 +70,27 @@ export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): Req
   requestContextOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
 );
 
+/** Handler metadata: which narrowed context a handler reads, for the route list test to check. */
+export const READS_CONTEXT = 'ctx:reads';
+
+function marks(kind: 'tenant' | 'user'): ParameterDecorator {
+  return (target, key) => {
+    if (key !== undefined) Reflect.defineMetadata(READS_CONTEXT, kind, target, key);
+  };
+}
+
 /** `@TenantCtx() ctx: TenantContext`: the context of a /tenants/:tenantId route. */
-export const TenantCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantContext =>
-  tenantContextOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+export const TenantCtx = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): TenantContext =>
+    tenantContextOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+  [marks('tenant')],
 );
 
 /** `@UserCtx() ctx: UserContext`: the context of a @SignedIn() route. */
-export const UserCtx = createParamDecorator((_: unknown, ctx: ExecutionContext): UserContext =>
-  userContextOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+export const UserCtx = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): UserContext =>
+    userContextOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+  [marks('user')],
 );
 
 /** The role the caller hands out roles with: a custom role never grants a role above itself. */
