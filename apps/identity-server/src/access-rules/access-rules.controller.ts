@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Post,
-  Put,
-  Query,
-  Req,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -18,19 +7,13 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import type { Principal, RequestMeta } from '../common/principal.js';
-import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
+import { Permission } from '../common/decorators.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
-import { accessOf } from './access-subject.js';
-import { AccessRulesService, type RuleEditor } from './access-rules.service.js';
+import { TenantCtx, type TenantContext } from '../common/request-context.js';
+import { AccessRulesService } from './access-rules.service.js';
 import { AccessRuleDto } from './dto/access-rule.dto.js';
 import { ApiIdParam, ApiTenantParam } from '../common/openapi.js';
 import { AccessRulePageDto, AccessRuleViewDto } from './dto/access-rule-response.dto.js';
-
-function editorOf(principal: Principal, request: FastifyRequest): RuleEditor {
-  return { principal, ...accessOf(request) };
-}
 
 @ApiTags('access-rules')
 @ApiTenantParam()
@@ -45,23 +28,17 @@ export class AccessRulesController {
     summary: 'Add an IP and/or time rule; refused if it would lock you out, unless confirm: true',
   })
   @ApiCreatedResponse({ type: AccessRuleViewDto })
-  create(
-    @TenantId() tenantId: string,
-    @Body() dto: AccessRuleDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.rules.create(tenantId, dto, editorOf(principal, req), meta);
+  create(@TenantCtx() ctx: TenantContext, @Body() dto: AccessRuleDto) {
+    return this.rules.create(ctx, dto);
   }
 
   @Get()
   @Permission('read', 'AccessRule')
   @ApiOperation({ summary: 'List access rules' })
   @ApiOkResponse({ type: AccessRulePageDto })
-  list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
+  list(@TenantCtx() ctx: TenantContext, @Query() query: ListQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.rules.list(tenantId, limit, after);
+    return this.rules.list(ctx.tenantId, limit, after);
   }
 
   @Get(':ruleId')
@@ -69,8 +46,8 @@ export class AccessRulesController {
   @ApiOperation({ summary: 'Get an access rule' })
   @ApiIdParam('ruleId', 'The access rule')
   @ApiOkResponse({ type: AccessRuleViewDto })
-  get(@TenantId() tenantId: string, @Param('ruleId') ruleId: string) {
-    return this.rules.get(tenantId, ruleId);
+  get(@TenantCtx() ctx: TenantContext, @Param('ruleId') ruleId: string) {
+    return this.rules.get(ctx.tenantId, ruleId);
   }
 
   @Put(':ruleId')
@@ -79,14 +56,11 @@ export class AccessRulesController {
   @ApiIdParam('ruleId', 'The access rule')
   @ApiOkResponse({ type: AccessRuleViewDto })
   replace(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('ruleId') ruleId: string,
     @Body() dto: AccessRuleDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Meta() meta: RequestMeta,
   ) {
-    return this.rules.replace(tenantId, ruleId, dto, editorOf(principal, req), meta);
+    return this.rules.replace(ctx, ruleId, dto);
   }
 
   @Delete(':ruleId')
@@ -102,13 +76,10 @@ export class AccessRulesController {
     description: 'Delete even though the remaining rules would lock you out',
   })
   async remove(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('ruleId') ruleId: string,
     @Query('confirm') confirm: string | undefined,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Meta() meta: RequestMeta,
   ): Promise<void> {
-    await this.rules.remove(tenantId, ruleId, editorOf(principal, req), confirm === 'true', meta);
+    await this.rules.remove(ctx, ruleId, confirm === 'true');
   }
 }

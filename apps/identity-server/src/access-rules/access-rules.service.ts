@@ -12,13 +12,15 @@ import {
 } from '#policy';
 import { isUuid, newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
-import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
+import { actorOf } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { InvalidationService } from '../database/invalidation.service.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
+import type { TenantContext } from '../common/request-context.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import { AccessRuleEntity } from './access-rule.entity.js';
+import { accessAt } from './access-subject.js';
 import type { AccessRuleDto } from './dto/access-rule.dto.js';
 
 export interface AccessRuleView extends AccessRule {
@@ -26,12 +28,11 @@ export interface AccessRuleView extends AccessRule {
   updatedAt: string;
 }
 
-/** Who changes the rules, as the rules see them: the change may not lock them out unconfirmed. */
-export interface RuleEditor {
-  principal: Principal;
-  subject: AccessSubject | null;
-  context: AccessContext;
-}
+/**
+ * Who changes the rules: their policy and address are what the rules see, and the change may not
+ * lock them out unconfirmed.
+ */
+type RuleEditor = Pick<TenantContext, 'tenantId' | 'principal' | 'policy' | 'meta'>;
 
 const CACHE_TTL_MS = 60_000;
 
@@ -80,14 +81,10 @@ export class AccessRulesService {
     return toView(await this.find(this.dataSource.manager, tenantId, id));
   }
 
-  async create(
-    tenantId: string,
-    dto: AccessRuleDto,
-    editor: RuleEditor,
-    meta: RequestMeta,
-  ): Promise<AccessRuleView> {
+  async create(editor: RuleEditor, dto: AccessRuleDto): Promise<AccessRuleView> {
+    const { tenantId } = editor;
     const rule = ruleOf(newId(), dto);
-    return this.change(tenantId, editor, dto.confirm === true, meta, async (em, current) => {
+    return this.change(editor, dto.confirm === true, async (em, current) => {
       const now = new Date();
       await em.insert(AccessRuleEntity, entityOf(tenantId, rule, now, now));
       return {
@@ -100,15 +97,10 @@ export class AccessRulesService {
     });
   }
 
-  async replace(
-    tenantId: string,
-    id: string,
-    dto: AccessRuleDto,
-    editor: RuleEditor,
-    meta: RequestMeta,
-  ): Promise<AccessRuleView> {
+  async replace(editor: RuleEditor, id: string, dto: AccessRuleDto): Promise<AccessRuleView> {
+    const { tenantId } = editor;
     const rule = ruleOf(id, dto);
-    return this.change(tenantId, editor, dto.confirm === true, meta, async (em, current) => {
+    return this.change(editor, dto.confirm === true, async (em, current) => {
       const before = await this.find(em, tenantId, id);
       const now = new Date();
       await em.update(
@@ -133,14 +125,9 @@ export class AccessRulesService {
     });
   }
 
-  async remove(
-    tenantId: string,
-    id: string,
-    editor: RuleEditor,
-    confirm: boolean,
-    meta: RequestMeta,
-  ): Promise<void> {
-    await this.change(tenantId, editor, confirm, meta, async (em, current) => {
+  async remove(editor: RuleEditor, id: string, confirm: boolean): Promise<void> {
+    const { tenantId } = editor;
+    await this.change(editor, confirm, async (em, current) => {
       const before = await this.find(em, tenantId, id);
       await em.delete(AccessRuleEntity, { tenantId, id });
       return {
@@ -158,10 +145,8 @@ export class AccessRulesService {
    * confirmed), audits it, and announces it to every instance.
    */
   private async change(
-    tenantId: string,
     editor: RuleEditor,
     confirmed: boolean,
-    meta: RequestMeta,
     apply: (
       em: EntityManager,
       current: AccessRule[],
@@ -173,14 +158,16 @@ export class AccessRulesService {
       view: AccessRuleView;
     }>,
   ): Promise<AccessRuleView> {
+    const { tenantId, meta } = editor;
+    const { subject, context } = accessAt(editor.policy, editor.meta.ip);
     const view = await this.dataSource.transaction(async (em) => {
       await lockTenant(em, tenantId);
       const current = (await em.getRepository(AccessRuleEntity).findBy({ tenantId })).map(
         ruleFromEntity,
       );
       const result = await apply(em, current);
-      if (editor.subject && !confirmed) {
-        const decision = evaluateAccessRules(result.next, editor.subject, editor.context);
+      if (subject && !confirmed) {
+        const decision = evaluateAccessRules(result.next, subject, context);
         if (!decision.allowed) {
           throw new DomainException(
             ErrorCode.AccessRuleLockout,

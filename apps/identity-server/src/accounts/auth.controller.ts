@@ -12,9 +12,10 @@ import {
 } from '@nestjs/swagger';
 import { AccountsService } from './accounts.service.js';
 import { LoginDto, RefreshDto, SignupDto } from './dto/account.dto.js';
-import { CurrentUser, Meta, Public, SignedIn } from '../common/decorators.js';
+import { Meta, Public, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import type { Principal, RequestMeta } from '../common/principal.js';
+import type { RequestMeta } from '../common/principal.js';
+import { UserCtx, type UserContext } from '../common/request-context.js';
 import { SessionsService } from '../auth/index.js';
 import { TokenPairDto } from '../auth/index.js';
 
@@ -71,10 +72,7 @@ export class AuthController {
   @SignedIn()
   @ApiOperation({ summary: 'End the current session' })
   @ApiNoContentResponse()
-  async logout(
-    @CurrentUser() user: Extract<Principal, { kind: 'user' }>,
-    @Meta() meta: RequestMeta,
-  ): Promise<void> {
+  async logout(@UserCtx() { principal: user, meta }: UserContext): Promise<void> {
     if (!user.sessionId)
       throw new DomainException(
         ErrorCode.SessionRequired,

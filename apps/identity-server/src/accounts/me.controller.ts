@@ -9,9 +9,10 @@ import {
 import { isUuid } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
 import { MfaService } from './mfa/mfa.service.js';
-import { requireSession, type Principal, type RequestMeta } from '../common/principal.js';
+import { requireSession } from '../common/principal.js';
 import { SessionsService } from '../auth/index.js';
-import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
+import { SignedIn } from '../common/decorators.js';
+import { UserCtx, type UserContext } from '../common/request-context.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageArgs } from '../common/pagination.js';
 import { auditFilterOf, AuditQueryDto } from '../audit/dto/audit-query.dto.js';
@@ -21,8 +22,6 @@ import { ApiIdParam } from '../common/openapi.js';
 import { AuditEventPageDto } from '../audit/dto/audit-event-response.dto.js';
 import { SessionPageDto } from '../auth/index.js';
 import { MfaEnrolmentDto, ProfileDto, RecoveryCodesDto } from './dto/profile-response.dto.js';
-
-type User = Extract<Principal, { kind: 'user' }>;
 
 /** The signed-in person's own account: profile, password, sessions, second factor, history. */
 @ApiTags('me')
@@ -39,7 +38,7 @@ export class MeController {
   @SignedIn()
   @ApiOperation({ summary: 'Your profile, with the tenants you belong to and your role in each' })
   @ApiOkResponse({ type: ProfileDto })
-  get(@CurrentUser() user: User) {
+  get(@UserCtx() { principal: user }: UserContext) {
     return this.accounts.profile(user.id);
   }
 
@@ -49,7 +48,7 @@ export class MeController {
     summary: 'Change display name, avatar URL, time zone or notification preferences',
   })
   @ApiOkResponse({ type: ProfileDto })
-  update(@CurrentUser() user: User, @Body() dto: UpdateProfileDto, @Meta() meta: RequestMeta) {
+  update(@UserCtx() { principal: user, meta }: UserContext, @Body() dto: UpdateProfileDto) {
     return this.accounts.updateProfile(user.id, dto, meta);
   }
 
@@ -59,9 +58,8 @@ export class MeController {
   @ApiOperation({ summary: 'Change your password; your other sessions are signed out' })
   @ApiNoContentResponse()
   async changePassword(
-    @CurrentUser() user: User,
+    @UserCtx() { principal: user, meta }: UserContext,
     @Body() dto: ChangePasswordDto,
-    @Meta() meta: RequestMeta,
   ): Promise<void> {
     requireSession(user);
     await this.accounts.changePassword(user.id, user.sessionId, dto, meta);
@@ -71,7 +69,7 @@ export class MeController {
   @SignedIn()
   @ApiOperation({ summary: 'Your signed-in sessions: device, IP, created and last seen' })
   @ApiOkResponse({ type: SessionPageDto })
-  async listSessions(@CurrentUser() user: User) {
+  async listSessions(@UserCtx() { principal: user }: UserContext) {
     return { data: await this.sessions.list(user.id, user.sessionId), nextCursor: null };
   }
 
@@ -82,9 +80,8 @@ export class MeController {
   @ApiNoContentResponse()
   @ApiIdParam('sessionId', 'One of your sessions')
   async revokeSession(
-    @CurrentUser() user: User,
+    @UserCtx() { principal: user, meta }: UserContext,
     @Param('sessionId') sessionId: string,
-    @Meta() meta: RequestMeta,
   ): Promise<void> {
     if (!isUuid(sessionId)) throw new DomainException(ErrorCode.SessionNotFound);
     await this.sessions.revoke(user.id, sessionId, 'revoked_by_user', meta);
@@ -96,7 +93,7 @@ export class MeController {
     summary: 'Your login history and security events (sign-ins, sessions, MFA, password)',
   })
   @ApiOkResponse({ type: AuditEventPageDto })
-  securityEvents(@CurrentUser() user: User, @Query() query: AuditQueryDto) {
+  securityEvents(@UserCtx() { principal: user }: UserContext, @Query() query: AuditQueryDto) {
     const { limit, after } = pageArgs(query);
     // Only events about this person, whatever targetId the query names.
     return this.audit.list(
@@ -114,7 +111,7 @@ export class MeController {
     summary: 'Start TOTP enrolment: returns an otpauth:// URI for an authenticator app',
   })
   @ApiCreatedResponse({ type: MfaEnrolmentDto })
-  enrol(@CurrentUser() user: User) {
+  enrol(@UserCtx() { principal: user }: UserContext) {
     requireSession(user);
     return this.mfa.enrol(user.id);
   }
@@ -126,7 +123,7 @@ export class MeController {
     summary: 'Confirm enrolment with a code; returns ten single-use recovery codes, once',
   })
   @ApiOkResponse({ type: RecoveryCodesDto })
-  confirm(@CurrentUser() user: User, @Body() dto: MfaCodeDto, @Meta() meta: RequestMeta) {
+  confirm(@UserCtx() { principal: user, meta }: UserContext, @Body() dto: MfaCodeDto) {
     requireSession(user);
     return this.mfa.confirm(user.id, dto.code, meta);
   }
@@ -137,9 +134,8 @@ export class MeController {
   @ApiOperation({ summary: 'Turn TOTP off with a current code or a recovery code' })
   @ApiNoContentResponse()
   async disable(
-    @CurrentUser() user: User,
+    @UserCtx() { principal: user, meta }: UserContext,
     @Body() dto: MfaCodeDto,
-    @Meta() meta: RequestMeta,
   ): Promise<void> {
     requireSession(user);
     await this.mfa.disable(user.id, dto.code, meta);

@@ -6,8 +6,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal, RequestMeta } from '../common/principal.js';
-import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
+import { Permission } from '../common/decorators.js';
+import { TenantCtx, type TenantContext } from '../common/request-context.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { CreateApiKeyDto } from './dto/api-key.dto.js';
@@ -25,22 +25,17 @@ export class ApiKeysController {
   @Permission('create', 'ApiKey')
   @ApiOperation({ summary: 'Create a tenant API key; the key is in this response only' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  create(
-    @TenantId() tenantId: string,
-    @Body() dto: CreateApiKeyDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.apiKeys.create(tenantId, dto, principal, meta);
+  create(@TenantCtx() ctx: TenantContext, @Body() dto: CreateApiKeyDto) {
+    return this.apiKeys.create(ctx.tenantId, dto, ctx.principal, ctx.meta);
   }
 
   @Get()
   @Permission('read', 'ApiKey')
   @ApiOperation({ summary: 'List live API keys with prefix and last-used time' })
   @ApiOkResponse({ type: ApiKeyPageDto })
-  list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
+  list(@TenantCtx() ctx: TenantContext, @Query() query: ListQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.apiKeys.list(tenantId, limit, after);
+    return this.apiKeys.list(ctx.tenantId, limit, after);
   }
 
   @Delete(':keyId')
@@ -49,12 +44,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key; it stops working on the next request' })
   @ApiNoContentResponse()
   @ApiIdParam('keyId', 'The API key')
-  async revoke(
-    @TenantId() tenantId: string,
-    @Param('keyId') keyId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
-  ): Promise<void> {
-    await this.apiKeys.revoke(tenantId, keyId, principal, meta);
+  async revoke(@TenantCtx() ctx: TenantContext, @Param('keyId') keyId: string): Promise<void> {
+    await this.apiKeys.revoke(ctx.tenantId, keyId, ctx.principal, ctx.meta);
   }
 }

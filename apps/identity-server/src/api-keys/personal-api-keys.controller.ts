@@ -6,15 +6,14 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { requireSession, type Principal, type RequestMeta } from '../common/principal.js';
-import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
+import { requireSession } from '../common/principal.js';
+import { SignedIn } from '../common/decorators.js';
+import { UserCtx, type UserContext } from '../common/request-context.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { CreatePersonalKeyDto } from './dto/api-key.dto.js';
 import { PersonalApiKeysService } from './personal-api-keys.service.js';
 import { ApiIdParam } from '../common/openapi.js';
 import { CreatedPersonalKeyDto, PersonalKeyPageDto } from './dto/api-key-response.dto.js';
-
-type User = Extract<Principal, { kind: 'user' }>;
 
 @ApiTags('me')
 @Controller('api/v1/me/api-keys')
@@ -28,7 +27,7 @@ export class PersonalApiKeysController {
     summary: 'Create a personal API key that acts as you; the key is in this response only',
   })
   @ApiCreatedResponse({ type: CreatedPersonalKeyDto })
-  create(@CurrentUser() user: User, @Body() dto: CreatePersonalKeyDto, @Meta() meta: RequestMeta) {
+  create(@UserCtx() { principal: user, meta }: UserContext, @Body() dto: CreatePersonalKeyDto) {
     requireSession(user);
     return this.keys.create(user.id, dto, meta);
   }
@@ -37,7 +36,7 @@ export class PersonalApiKeysController {
   @SignedIn()
   @ApiOperation({ summary: 'List your live personal API keys' })
   @ApiOkResponse({ type: PersonalKeyPageDto })
-  list(@CurrentUser() user: User, @Query() query: ListQueryDto) {
+  list(@UserCtx() { principal: user }: UserContext, @Query() query: ListQueryDto) {
     const { limit, after } = pageArgs(query);
     return this.keys.list(user.id, limit, after);
   }
@@ -49,9 +48,8 @@ export class PersonalApiKeysController {
   @ApiNoContentResponse()
   @ApiIdParam('keyId', 'The personal API key')
   async revoke(
-    @CurrentUser() user: User,
+    @UserCtx() { principal: user, meta }: UserContext,
     @Param('keyId') keyId: string,
-    @Meta() meta: RequestMeta,
   ): Promise<void> {
     await this.keys.revoke(user.id, keyId, meta);
   }

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Permission, TenantId } from '../common/decorators.js';
+import { Permission } from '../common/decorators.js';
+import { TenantCtx, type TenantContext } from '../common/request-context.js';
 import { pageArgs } from '../common/pagination.js';
 import { AuditService } from './audit.service.js';
 import { auditFilterOf, AuditQueryDto } from './dto/audit-query.dto.js';
@@ -17,8 +18,8 @@ export class AuditController {
   @Permission('read', 'AuditEvent')
   @ApiOperation({ summary: 'List audit events, oldest first, with filters and cursor pagination' })
   @ApiOkResponse({ type: AuditEventPageDto })
-  list(@TenantId() tenantId: string, @Query() query: AuditQueryDto) {
+  list(@TenantCtx() ctx: TenantContext, @Query() query: AuditQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.audit.list(tenantId, auditFilterOf(query), limit, after);
+    return this.audit.list(ctx.tenantId, auditFilterOf(query), limit, after);
   }
 }

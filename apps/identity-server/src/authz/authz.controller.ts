@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Permission, TenantId } from '../common/decorators.js';
+import { Permission } from '../common/decorators.js';
+import { TenantCtx, type TenantContext } from '../common/request-context.js';
 import { AuthzService } from './authz.service.js';
 import { AuthorizeBatchDto, AuthorizeDto } from './dto/authorize.dto.js';
 import { ApiTenantParam } from '../common/openapi.js';
@@ -19,8 +20,8 @@ export class AuthzController {
     summary: 'Decide whether a member may perform an action on a subject, with the reason',
   })
   @ApiOkResponse({ type: DecisionDto })
-  authorize(@TenantId() tenantId: string, @Body() dto: AuthorizeDto) {
-    return this.authz.authorize(tenantId, dto);
+  authorize(@TenantCtx() ctx: TenantContext, @Body() dto: AuthorizeDto) {
+    return this.authz.authorize(ctx.tenantId, dto);
   }
 
   @Post('batch')
@@ -28,7 +29,7 @@ export class AuthzController {
   @Permission('create', 'Authorization')
   @ApiOperation({ summary: 'Up to 100 decisions, answered in order' })
   @ApiOkResponse({ type: DecisionBatchDto })
-  batch(@TenantId() tenantId: string, @Body() dto: AuthorizeBatchDto) {
-    return this.authz.batch(tenantId, dto.checks);
+  batch(@TenantCtx() ctx: TenantContext, @Body() dto: AuthorizeBatchDto) {
+    return this.authz.batch(ctx.tenantId, dto.checks);
   }
 }

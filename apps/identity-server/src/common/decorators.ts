@@ -69,16 +69,6 @@ export const SignedIn = () =>
     ApiUnauthorizedResponse({ description: 'Missing or invalid credential' }),
   );
 
-/** The signed-in person's principal; throws if the route is not @SignedIn(). */
-export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Extract<Principal, { kind: 'user' }> => {
-    const principal = ctx.switchToHttp().getRequest<FastifyRequest>().principal;
-    if (principal?.kind !== 'user')
-      throw new Error('CurrentUser used on a route without @SignedIn()');
-    return principal;
-  },
-);
-
 /** The authenticated principal; throws if a route reads it without authentication. */
 export const CurrentPrincipal = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): Principal => {

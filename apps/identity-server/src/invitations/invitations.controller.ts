@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiGoneResponse,
@@ -8,17 +8,13 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import type { Principal, RequestMeta, UserPrincipal } from '../common/principal.js';
+import { Permission, Public, SignedIn } from '../common/decorators.js';
 import {
-  CurrentPrincipal,
-  CurrentUser,
-  Meta,
-  Permission,
-  Public,
-  SignedIn,
-  TenantId,
-} from '../common/decorators.js';
+  TenantCtx,
+  UserCtx,
+  type TenantContext,
+  type UserContext,
+} from '../common/request-context.js';
 import { pageArgs } from '../common/pagination.js';
 import { CreateInvitationDto, InvitationQueryDto } from './dto/invitation.dto.js';
 import { InvitationsService } from './invitations.service.js';
@@ -47,14 +43,8 @@ export class InvitationsController {
     type: InvitationWithLinkDto,
     description: 'The invitation with inviteUrl (shown only here and on resend)',
   })
-  create(
-    @TenantId() tenantId: string,
-    @Body() dto: CreateInvitationDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.invitations.create(tenantId, dto, { principal, membership: req.membership }, meta);
+  create(@TenantCtx() ctx: TenantContext, @Body() dto: CreateInvitationDto) {
+    return this.invitations.create(ctx, dto);
   }
 
   @Get()
@@ -64,9 +54,9 @@ export class InvitationsController {
       'List invitations (?status=pending|accepted|expired|revoked), with email delivery state',
   })
   @ApiOkResponse({ type: InvitationPageDto })
-  list(@TenantId() tenantId: string, @Query() query: InvitationQueryDto) {
+  list(@TenantCtx() ctx: TenantContext, @Query() query: InvitationQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.invitations.list(tenantId, query, limit, after);
+    return this.invitations.list(ctx.tenantId, query, limit, after);
   }
 
   @Get(':invitationId')
@@ -74,8 +64,8 @@ export class InvitationsController {
   @ApiOperation({ summary: 'Get an invitation' })
   @ApiIdParam('invitationId', 'The invitation')
   @ApiOkResponse({ type: InvitationDto })
-  get(@TenantId() tenantId: string, @Param('invitationId') id: string) {
-    return this.invitations.get(tenantId, id);
+  get(@TenantCtx() ctx: TenantContext, @Param('invitationId') id: string) {
+    return this.invitations.get(ctx.tenantId, id);
   }
 
   @Post(':invitationId/resend')
@@ -84,14 +74,8 @@ export class InvitationsController {
   @ApiOperation({ summary: 'Send again with a new link and expiry; the old link stops working' })
   @ApiIdParam('invitationId', 'The invitation')
   @ApiOkResponse({ type: InvitationWithLinkDto })
-  resend(
-    @TenantId() tenantId: string,
-    @Param('invitationId') id: string,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.invitations.resend(tenantId, id, { principal, membership: req.membership }, meta);
+  resend(@TenantCtx() ctx: TenantContext, @Param('invitationId') id: string) {
+    return this.invitations.resend(ctx, id);
   }
 
   @Post(':invitationId/revoke')
@@ -100,13 +84,8 @@ export class InvitationsController {
   @ApiOperation({ summary: 'Revoke a pending invitation' })
   @ApiIdParam('invitationId', 'The invitation')
   @ApiOkResponse({ type: InvitationDto })
-  revoke(
-    @TenantId() tenantId: string,
-    @Param('invitationId') id: string,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.invitations.revoke(tenantId, id, principal, meta);
+  revoke(@TenantCtx() ctx: TenantContext, @Param('invitationId') id: string) {
+    return this.invitations.revoke(ctx, id);
   }
 }
 
@@ -137,11 +116,7 @@ export class InvitationLinksController {
   @ApiParam({ name: 'token', type: String, description: 'The token from the invitation link' })
   @ApiOkResponse({ type: AcceptedInvitationDto, description: 'The new membership' })
   @ApiGoneResponse({ description: 'invitation_expired, invitation_revoked' })
-  accept(
-    @Param('token') token: string,
-    @CurrentUser() user: UserPrincipal,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.invitations.accept(token, user, meta);
+  accept(@UserCtx() ctx: UserContext, @Param('token') token: string) {
+    return this.invitations.accept(ctx, token);
   }
 }

@@ -10,12 +10,12 @@ import {
   actorOf,
   requireSession,
   type Principal,
-  type RequestMeta,
   type UserPrincipal,
 } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
+import { granterRole, type TenantContext, type UserContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { OutboxService, type Delivery } from '../mail/outbox.service.js';
 import { MembershipLifecycle, MembershipsRepository, seatLimitReached } from '../members/index.js';
@@ -49,10 +49,7 @@ export interface InvitationView {
 }
 
 /** Who invites: the role they invite with bounds the role they may give. */
-export interface Inviter {
-  principal: Principal;
-  membership?: { id: string; role: string };
-}
+type Inviter = Pick<TenantContext, 'tenantId' | 'principal' | 'membership' | 'meta'>;
 
 /**
  * Invitations: create, list, resend, revoke, preview and accept. Every change that can use a
@@ -71,11 +68,10 @@ export class InvitationsService {
   ) {}
 
   async create(
-    tenantId: string,
-    dto: CreateInvitationDto,
     inviter: Inviter,
-    meta: RequestMeta,
+    dto: CreateInvitationDto,
   ): Promise<InvitationView & { inviteUrl: string }> {
+    const { tenantId, meta } = inviter;
     const granter = granterRole(inviter);
     if (!canGrantRole(granter, dto.role)) {
       throw new DomainException(
@@ -185,12 +181,8 @@ export class InvitationsService {
   }
 
   /** A new token and expiry; the old link stops working. */
-  async resend(
-    tenantId: string,
-    id: string,
-    inviter: Inviter,
-    meta: RequestMeta,
-  ): Promise<InvitationView & { inviteUrl: string }> {
+  async resend(inviter: Inviter, id: string): Promise<InvitationView & { inviteUrl: string }> {
+    const { tenantId, meta } = inviter;
     if (!isUuid(id)) throw new DomainException(ErrorCode.InvitationNotFound);
     const result = await this.dataSource.transaction(async (em) => {
       const tenant = await lockTenant(em, tenantId);
@@ -228,10 +220,8 @@ export class InvitationsService {
   }
 
   async revoke(
-    tenantId: string,
+    { tenantId, principal: actor, meta }: Pick<TenantContext, 'tenantId' | 'principal' | 'meta'>,
     id: string,
-    actor: Principal,
-    meta: RequestMeta,
   ): Promise<InvitationView> {
     if (!isUuid(id)) throw new DomainException(ErrorCode.InvitationNotFound);
     const invitation = await this.dataSource.transaction(async (em) => {
@@ -287,9 +277,8 @@ export class InvitationsService {
    * The seat limit is checked again here: it may have been lowered since the invitation went out.
    */
   async accept(
+    { principal: user, meta }: Pick<UserContext, 'principal' | 'meta'>,
     token: string,
-    user: UserPrincipal,
-    meta: RequestMeta,
   ): Promise<{ tenantId: string; memberId: string; role: string }> {
     requireSession(user);
     const found = await this.byToken(this.dataSource.manager, token, false);
@@ -417,13 +406,6 @@ export class InvitationsService {
     const deliveries = await this.outbox.deliveries(invitation.tenantId, [invitation.id]);
     return toView(invitation, deliveries.get(invitation.id) ?? null);
   }
-}
-
-function granterRole(inviter: Inviter): string {
-  const { principal } = inviter;
-  if (principal.kind === 'operator') return 'admin';
-  if (principal.kind === 'api_key') return principal.role;
-  return inviter.membership?.role ?? 'guest';
 }
 
 async function inviterName(em: EntityManager, principal: Principal): Promise<string> {

@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import type { Principal, RequestMeta } from '../common/principal.js';
-import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
+import { Permission } from '../common/decorators.js';
+import { TenantCtx, type TenantContext } from '../common/request-context.js';
 import { pageArgs } from '../common/pagination.js';
 import { MemberQueryDto, UpdateMemberDto } from './dto/member.dto.js';
 import { MembersService } from './members.service.js';
@@ -19,20 +18,9 @@ export class MembersController {
   @Permission('read', 'Member')
   @ApiOperation({ summary: 'List members (filters role, status, q); a guest sees only themself' })
   @ApiOkResponse({ type: MemberPageDto })
-  list(
-    @TenantId() tenantId: string,
-    @Query() query: MemberQueryDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-  ) {
+  list(@TenantCtx() ctx: TenantContext, @Query() query: MemberQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.members.list(
-      tenantId,
-      { principal, membership: req.membership },
-      query,
-      limit,
-      after,
-    );
+    return this.members.list(ctx, query, limit, after);
   }
 
   @Get(':memberId')
@@ -40,13 +28,8 @@ export class MembersController {
   @ApiOperation({ summary: 'Get a member' })
   @ApiIdParam('memberId', 'The member')
   @ApiOkResponse({ type: MemberDto })
-  get(
-    @TenantId() tenantId: string,
-    @Param('memberId') memberId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-  ) {
-    return this.members.get(tenantId, memberId, { principal, membership: req.membership });
+  get(@TenantCtx() ctx: TenantContext, @Param('memberId') memberId: string) {
+    return this.members.get(ctx, memberId);
   }
 
   @Patch(':memberId')
@@ -57,20 +40,11 @@ export class MembersController {
   @ApiIdParam('memberId', 'The member')
   @ApiOkResponse({ type: MemberDto })
   update(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('memberId') memberId: string,
     @Body() dto: UpdateMemberDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Meta() meta: RequestMeta,
   ) {
-    return this.members.update(
-      tenantId,
-      memberId,
-      dto,
-      { principal, membership: req.membership },
-      meta,
-    );
+    return this.members.update(ctx, memberId, dto);
   }
 
   @Delete(':memberId')
@@ -80,12 +54,9 @@ export class MembersController {
   @ApiNoContentResponse()
   @ApiIdParam('memberId', 'The member')
   async remove(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('memberId') memberId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Meta() meta: RequestMeta,
   ): Promise<void> {
-    await this.members.remove(tenantId, memberId, principal, req.membership?.id, meta);
+    await this.members.remove(ctx, memberId);
   }
 }

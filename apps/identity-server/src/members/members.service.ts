@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isUuid, type CursorKey } from '#database';
-import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
+import { actorOf } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageOf, type Page } from '../common/pagination.js';
+import { granterRole, type TenantContext } from '../common/request-context.js';
 import { assertRoleExists } from '../roles/index.js';
 import type { MemberQueryDto, UpdateMemberDto } from './dto/member.dto.js';
 import { MemberTeamsPort } from './member-teams.port.js';
@@ -24,10 +25,10 @@ export type MemberView = ProfileView & {
 };
 
 /** Who is looking: a guest sees only their own membership. */
-export interface Viewer {
-  principal: Principal;
-  membership?: { id: string; role: string };
-}
+type Viewer = Pick<TenantContext, 'tenantId' | 'principal' | 'membership'>;
+
+/** Who changes a member: their role bounds the roles they give, and they may not remove themself. */
+type Editor = Pick<TenantContext, 'tenantId' | 'principal' | 'membership' | 'meta'>;
 
 /**
  * The members API: lists and views, and role, status and removal requests translated into the
@@ -43,12 +44,12 @@ export class MembersService {
   ) {}
 
   async list(
-    tenantId: string,
     viewer: Viewer,
     query: MemberQueryDto,
     limit: number,
     after: CursorKey | null,
   ): Promise<Page<MemberView>> {
+    const { tenantId } = viewer;
     if (query.role) await assertRoleExists(this.dataSource.manager, tenantId, query.role);
     const rows = await this.memberships.of(tenantId).page(
       {
@@ -80,7 +81,8 @@ export class MembersService {
     );
   }
 
-  async get(tenantId: string, id: string, viewer: Viewer): Promise<MemberView> {
+  async get(viewer: Viewer, id: string): Promise<MemberView> {
+    const { tenantId } = viewer;
     if (!isUuid(id)) throw new DomainException(ErrorCode.MemberNotFound);
     if (isGuest(viewer) && viewer.membership?.id !== id)
       throw new DomainException(ErrorCode.AdminRequired);
@@ -89,32 +91,20 @@ export class MembersService {
     return toView(member, (await this.teamsOf(tenantId, [id])).get(id));
   }
 
-  async update(
-    tenantId: string,
-    id: string,
-    dto: UpdateMemberDto,
-    viewer: Viewer,
-    meta: RequestMeta,
-  ): Promise<MemberView> {
+  async update(ctx: Editor, id: string, dto: UpdateMemberDto): Promise<MemberView> {
     const member = await this.lifecycle.change(
-      command(tenantId, viewer.principal, meta),
+      command(ctx),
       id,
       { ...(dto.role ? { role: dto.role } : {}), ...(dto.status ? { status: dto.status } : {}) },
-      granterRole(viewer),
+      granterRole(ctx),
     );
-    return toView(member, (await this.teamsOf(tenantId, [id])).get(id));
+    return toView(member, (await this.teamsOf(ctx.tenantId, [id])).get(id));
   }
 
   /** Removal is a status: history and ids stay resolvable, access ends on the next request. */
-  async remove(
-    tenantId: string,
-    id: string,
-    actor: Principal,
-    actorMembershipId: string | undefined,
-    meta: RequestMeta,
-  ): Promise<void> {
-    await this.lifecycle.remove(command(tenantId, actor, meta), id, {
-      ...(actorMembershipId ? { selfId: actorMembershipId } : {}),
+  async remove(ctx: Editor, id: string): Promise<void> {
+    await this.lifecycle.remove(command(ctx), id, {
+      ...(ctx.membership ? { selfId: ctx.membership.id } : {}),
     });
   }
 
@@ -126,15 +116,8 @@ export class MembersService {
   }
 }
 
-function command(tenantId: string, principal: Principal, meta: RequestMeta): MemberCommand {
+function command({ tenantId, principal, meta }: Editor): MemberCommand {
   return { tenantId, actor: actorOf(principal), meta, source: 'api' };
-}
-
-/** The role the caller hands out roles with: a custom role never grants a role above itself. */
-function granterRole({ principal, membership }: Viewer): string {
-  if (principal.kind === 'operator') return 'admin';
-  if (principal.kind === 'api_key') return principal.role;
-  return membership?.role ?? 'guest';
 }
 
 function isGuest(viewer: Viewer): boolean {

@@ -7,8 +7,8 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Principal, RequestMeta } from '../common/principal.js';
-import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
+import { Permission } from '../common/decorators.js';
+import { TenantCtx, type TenantContext } from '../common/request-context.js';
 import { CreateRoleDto, UpdateRoleDto } from './dto/role.dto.js';
 import { RolesService } from './roles.service.js';
 import { ApiTenantParam } from '../common/openapi.js';
@@ -24,8 +24,8 @@ export class RolesController {
   @Permission('read', 'Role')
   @ApiOperation({ summary: 'The built-in roles and the tenant’s own, with their permissions' })
   @ApiOkResponse({ type: RolePageDto })
-  list(@TenantId() tenantId: string) {
-    return this.roles.list(tenantId);
+  list(@TenantCtx() ctx: TenantContext) {
+    return this.roles.list(ctx.tenantId);
   }
 
   @Get(':roleKey')
@@ -38,8 +38,8 @@ export class RolesController {
     example: 'auditor',
   })
   @ApiOkResponse({ type: RoleDto })
-  get(@TenantId() tenantId: string, @Param('roleKey') key: string) {
-    return this.roles.get(tenantId, key);
+  get(@TenantCtx() ctx: TenantContext, @Param('roleKey') key: string) {
+    return this.roles.get(ctx.tenantId, key);
   }
 
   @Post()
@@ -47,13 +47,8 @@ export class RolesController {
   @Permission('create', 'Role')
   @ApiOperation({ summary: 'Add a custom role with CASL-style rules' })
   @ApiCreatedResponse({ type: RoleDto })
-  create(
-    @TenantId() tenantId: string,
-    @Body() dto: CreateRoleDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.roles.create(tenantId, dto, principal, meta);
+  create(@TenantCtx() ctx: TenantContext, @Body() dto: CreateRoleDto) {
+    return this.roles.create(ctx.tenantId, dto, ctx.principal, ctx.meta);
   }
 
   @Patch(':roleKey')
@@ -69,13 +64,11 @@ export class RolesController {
   })
   @ApiOkResponse({ type: RoleDto })
   update(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('roleKey') key: string,
     @Body() dto: UpdateRoleDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
   ) {
-    return this.roles.update(tenantId, key, dto, principal, meta);
+    return this.roles.update(ctx.tenantId, key, dto, ctx.principal, ctx.meta);
   }
 
   @Delete(':roleKey')
@@ -89,12 +82,7 @@ export class RolesController {
     description: 'A built-in role key or a custom one',
     example: 'auditor',
   })
-  async remove(
-    @TenantId() tenantId: string,
-    @Param('roleKey') key: string,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
-  ): Promise<void> {
-    await this.roles.remove(tenantId, key, principal, meta);
+  async remove(@TenantCtx() ctx: TenantContext, @Param('roleKey') key: string): Promise<void> {
+    await this.roles.remove(ctx.tenantId, key, ctx.principal, ctx.meta);
   }
 }

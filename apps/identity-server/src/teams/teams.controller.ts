@@ -9,7 +9,6 @@ import {
   Post,
   Put,
   Query,
-  Req,
   Res,
 } from '@nestjs/common';
 import {
@@ -19,9 +18,10 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
-import { CurrentPrincipal, Meta, Permission, TenantId } from '../common/decorators.js';
+import type { FastifyReply } from 'fastify';
+import { actorOf } from '../common/principal.js';
+import { Permission } from '../common/decorators.js';
+import { TenantCtx, type TenantContext } from '../common/request-context.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import {
   AddTeamMemberDto,
@@ -31,7 +31,7 @@ import {
   TeamQueryDto,
   UpdateTeamDto,
 } from './dto/team.dto.js';
-import { TeamsService, type TeamEditor } from './teams.service.js';
+import { TeamsService } from './teams.service.js';
 import { ApiIdParam, ApiTenantParam } from '../common/openapi.js';
 import {
   TeamDto,
@@ -40,14 +40,6 @@ import {
   TeamMembershipDto,
   TeamPageDto,
 } from './dto/team-response.dto.js';
-
-function editorOf(principal: Principal, request: FastifyRequest): TeamEditor {
-  return {
-    principal,
-    membershipId: request.membership?.id,
-    leadOnly: request.teamLeadOnly === true,
-  };
-}
 
 @ApiTags('teams')
 @ApiTenantParam()
@@ -60,22 +52,17 @@ export class TeamsController {
   @Permission('create', 'Team')
   @ApiOperation({ summary: 'Add a team; with parentTeamId it is a sub-team (departments)' })
   @ApiCreatedResponse({ type: TeamDto })
-  create(
-    @TenantId() tenantId: string,
-    @Body() dto: CreateTeamDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.teams.create(tenantId, dto, principal, meta);
+  create(@TenantCtx() ctx: TenantContext, @Body() dto: CreateTeamDto) {
+    return this.teams.create(ctx.tenantId, dto, ctx.principal, ctx.meta);
   }
 
   @Get()
   @Permission('read', 'Team')
   @ApiOperation({ summary: 'List teams (parentTeamId: only its direct sub-teams)' })
   @ApiOkResponse({ type: TeamPageDto })
-  list(@TenantId() tenantId: string, @Query() query: TeamQueryDto) {
+  list(@TenantCtx() ctx: TenantContext, @Query() query: TeamQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.teams.list(tenantId, query, limit, after);
+    return this.teams.list(ctx.tenantId, query, limit, after);
   }
 
   @Get(':teamId')
@@ -83,8 +70,8 @@ export class TeamsController {
   @ApiOperation({ summary: 'Get a team' })
   @ApiIdParam('teamId', 'The team')
   @ApiOkResponse({ type: TeamDto })
-  get(@TenantId() tenantId: string, @Param('teamId') teamId: string) {
-    return this.teams.get(tenantId, teamId);
+  get(@TenantCtx() ctx: TenantContext, @Param('teamId') teamId: string) {
+    return this.teams.get(ctx.tenantId, teamId);
   }
 
   @Patch(':teamId')
@@ -93,13 +80,11 @@ export class TeamsController {
   @ApiIdParam('teamId', 'The team')
   @ApiOkResponse({ type: TeamDto })
   update(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('teamId') teamId: string,
     @Body() dto: UpdateTeamDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
   ) {
-    return this.teams.update(tenantId, teamId, dto, principal, meta);
+    return this.teams.update(ctx.tenantId, teamId, dto, ctx.principal, ctx.meta);
   }
 
   @Delete(':teamId')
@@ -111,14 +96,12 @@ export class TeamsController {
   @ApiNoContentResponse()
   @ApiIdParam('teamId', 'The team')
   async remove(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('teamId') teamId: string,
     @Query() query: DeleteTeamQueryDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
   ): Promise<void> {
     await this.teams.remove(
-      { tenantId, actor: actorOf(principal), meta, source: 'api' },
+      { tenantId: ctx.tenantId, actor: actorOf(ctx.principal), meta: ctx.meta, source: 'api' },
       teamId,
       query.strategy ?? 'refuse',
     );
@@ -130,12 +113,12 @@ export class TeamsController {
   @ApiIdParam('teamId', 'The team')
   @ApiOkResponse({ type: TeamMemberPageDto })
   members(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('teamId') teamId: string,
     @Query() query: ListQueryDto,
   ) {
     const { limit, after } = pageArgs(query);
-    return this.teams.members(tenantId, teamId, limit, after);
+    return this.teams.members(ctx.tenantId, teamId, limit, after);
   }
 
   @Post(':teamId/members')
@@ -147,21 +130,12 @@ export class TeamsController {
   @ApiCreatedResponse({ type: TeamMembershipDto, description: 'Added to the team' })
   @ApiOkResponse({ type: TeamMembershipDto, description: 'Already in it: lead flag set' })
   async addMember(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('teamId') teamId: string,
     @Body() dto: AddTeamMemberDto,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Meta() meta: RequestMeta,
   ) {
-    const result = await this.teams.addMember(
-      tenantId,
-      teamId,
-      dto,
-      editorOf(principal, req),
-      meta,
-    );
+    const result = await this.teams.addMember(ctx, teamId, dto);
     void reply.status(result.created ? 201 : 200);
     return result.member;
   }
@@ -174,14 +148,11 @@ export class TeamsController {
   @ApiIdParam('teamId', 'The team')
   @ApiIdParam('memberId', 'The member')
   async removeMember(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('teamId') teamId: string,
     @Param('memberId') memberId: string,
-    @CurrentPrincipal() principal: Principal,
-    @Req() req: FastifyRequest,
-    @Meta() meta: RequestMeta,
   ): Promise<void> {
-    await this.teams.removeMember(tenantId, teamId, memberId, editorOf(principal, req), meta);
+    await this.teams.removeMember(ctx, teamId, memberId);
   }
 
   @Get(':teamId/permissions')
@@ -189,8 +160,8 @@ export class TeamsController {
   @ApiOperation({ summary: 'Rules granted to the team’s members and its sub-teams’ members' })
   @ApiIdParam('teamId', 'The team')
   @ApiOkResponse({ type: TeamGrantsDto })
-  permissions(@TenantId() tenantId: string, @Param('teamId') teamId: string) {
-    return this.teams.permissions(tenantId, teamId);
+  permissions(@TenantCtx() ctx: TenantContext, @Param('teamId') teamId: string) {
+    return this.teams.permissions(ctx.tenantId, teamId);
   }
 
   /** Granting rules is role management: it needs the power to change roles, not only teams. */
@@ -200,12 +171,16 @@ export class TeamsController {
   @ApiIdParam('teamId', 'The team')
   @ApiOkResponse({ type: TeamGrantsDto })
   setPermissions(
-    @TenantId() tenantId: string,
+    @TenantCtx() ctx: TenantContext,
     @Param('teamId') teamId: string,
     @Body() dto: TeamPermissionsDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
   ) {
-    return this.teams.setPermissions(tenantId, teamId, dto.permissions, principal, meta);
+    return this.teams.setPermissions(
+      ctx.tenantId,
+      teamId,
+      dto.permissions,
+      ctx.principal,
+      ctx.meta,
+    );
   }
 }

@@ -9,6 +9,7 @@ import { PolicyService } from '../policy/policy.service.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
+import type { TenantContext } from '../common/request-context.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import type {
   AddTeamMemberDto,
@@ -77,11 +78,10 @@ export interface TeamMemberView {
 }
 
 /** Who changes a team's members: a lead-only caller may act only on teams they lead. */
-export interface TeamEditor {
-  principal: Principal;
-  membershipId: string | undefined;
-  leadOnly: boolean;
-}
+type TeamEditor = Pick<
+  TenantContext,
+  'tenantId' | 'principal' | 'membership' | 'teamLeadOnly' | 'meta'
+>;
 
 /** Shown in errors: enough ids to find the culprits, not the whole request back. */
 const IDS_IN_ERRORS = 5;
@@ -380,12 +380,11 @@ export class TeamsService {
 
   /** Adds a member to the team, or changes whether they lead it; 201 when newly added. */
   async addMember(
-    tenantId: string,
+    editor: TeamEditor,
     teamId: string,
     dto: AddTeamMemberDto,
-    editor: TeamEditor,
-    meta: RequestMeta,
   ): Promise<{ created: boolean; member: { memberId: string; teamId: string; lead: boolean } }> {
+    const { tenantId, meta } = editor;
     return this.dataSource.transaction(async (em) => {
       const teams = this.repository.of(tenantId, em);
       await found(teams, teamId, undefined, true);
@@ -395,7 +394,7 @@ export class TeamsService {
         throw new DomainException(ErrorCode.MemberNotFound, `No member ${dto.memberId} here`);
       const existing = await teams.placeOf(teamId, dto.memberId);
       const lead = dto.lead ?? existing?.lead ?? false;
-      if (editor.leadOnly && lead !== (existing?.lead ?? false))
+      if (editor.teamLeadOnly && lead !== (existing?.lead ?? false))
         throw new DomainException(
           ErrorCode.PermissionDenied,
           'A team lead may add and remove members, not appoint or demote leads',
@@ -421,13 +420,8 @@ export class TeamsService {
     });
   }
 
-  async removeMember(
-    tenantId: string,
-    teamId: string,
-    memberId: string,
-    editor: TeamEditor,
-    meta: RequestMeta,
-  ): Promise<void> {
+  async removeMember(editor: TeamEditor, teamId: string, memberId: string): Promise<void> {
+    const { tenantId, meta } = editor;
     await this.dataSource.transaction(async (em) => {
       const teams = this.repository.of(tenantId, em);
       await found(teams, teamId, undefined, true);
@@ -509,9 +503,9 @@ export class TeamsService {
     editor: TeamEditor,
     meta: RequestMeta,
   ): Promise<void> {
-    if (!editor.leadOnly) return;
-    const leads = editor.membershipId
-      ? await teams.leadsOrAbove(editor.membershipId, teamId)
+    if (!editor.teamLeadOnly) return;
+    const leads = editor.membership
+      ? await teams.leadsOrAbove(editor.membership.id, teamId)
       : false;
     if (!leads) {
       await this.dataSource.transaction((denial) =>

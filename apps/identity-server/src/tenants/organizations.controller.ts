@@ -9,8 +9,8 @@ import {
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { Trimmed } from '../common/validation.js';
 import { AccountsService } from '../accounts/index.js';
-import type { RequestMeta, UserPrincipal } from '../common/principal.js';
-import { CurrentUser, Meta, SignedIn } from '../common/decorators.js';
+import { SignedIn } from '../common/decorators.js';
+import { UserCtx, type UserContext } from '../common/request-context.js';
 import { MembershipsService } from '../members/index.js';
 import { TenantsService } from './tenants.service.js';
 import { TenantDto } from './dto/tenant-response.dto.js';
@@ -40,9 +40,8 @@ export class OrganizationsController {
   @ApiCreatedResponse({ type: TenantDto, description: 'The new tenant' })
   @ApiConflictResponse({ description: 'tenant_name_taken: the name is in use' })
   async create(
+    @UserCtx() { principal: user, meta }: UserContext,
     @Body() dto: CreateOrganizationDto,
-    @CurrentUser() user: UserPrincipal,
-    @Meta() meta: RequestMeta,
   ) {
     const account = await this.accounts.profile(user.id);
     return this.tenants.create({ name: dto.name }, user, meta, async (em, tenant) => {

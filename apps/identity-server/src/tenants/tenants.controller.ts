@@ -1,14 +1,12 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Principal, RequestMeta } from '../common/principal.js';
+import { Authenticated, OperatorOnly, Permission } from '../common/decorators.js';
 import {
-  Authenticated,
-  CurrentPrincipal,
-  Meta,
-  OperatorOnly,
-  Permission,
-  TenantId,
-} from '../common/decorators.js';
+  Ctx,
+  TenantCtx,
+  type RequestContext,
+  type TenantContext,
+} from '../common/request-context.js';
 import { ListQueryDto, pageArgs } from '../common/pagination.js';
 import { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
 import { TenantsService } from './tenants.service.js';
@@ -28,21 +26,17 @@ export class TenantsController {
     type: TenantDto,
     description: 'The tenant, with its settings filled in from the defaults',
   })
-  create(
-    @Body() dto: CreateTenantDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.tenants.create(dto, principal, meta);
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateTenantDto) {
+    return this.tenants.create(dto, ctx.principal, ctx.meta);
   }
 
   @Get()
   @Authenticated()
   @ApiOperation({ summary: 'List tenants: all for the operator, its own for a tenant key' })
   @ApiOkResponse({ type: TenantPageDto })
-  list(@Query() query: ListQueryDto, @CurrentPrincipal() principal: Principal) {
+  list(@Ctx() ctx: RequestContext, @Query() query: ListQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.tenants.list(principal, limit, after);
+    return this.tenants.list(ctx.principal, limit, after);
   }
 
   @Get(':tenantId')
@@ -50,8 +44,8 @@ export class TenantsController {
   @ApiOperation({ summary: 'Get a tenant and its settings' })
   @ApiTenantParam()
   @ApiOkResponse({ type: TenantDto })
-  get(@TenantId() tenantId: string) {
-    return this.tenants.get(tenantId);
+  get(@TenantCtx() ctx: TenantContext) {
+    return this.tenants.get(ctx.tenantId);
   }
 
   @Patch(':tenantId')
@@ -61,13 +55,8 @@ export class TenantsController {
   })
   @ApiTenantParam()
   @ApiOkResponse({ type: TenantDto })
-  update(
-    @TenantId() tenantId: string,
-    @Body() dto: UpdateTenantDto,
-    @CurrentPrincipal() principal: Principal,
-    @Meta() meta: RequestMeta,
-  ) {
-    return this.tenants.update(tenantId, dto, principal, meta);
+  update(@TenantCtx() ctx: TenantContext, @Body() dto: UpdateTenantDto) {
+    return this.tenants.update(ctx.tenantId, dto, ctx.principal, ctx.meta);
   }
 
   @Get(':tenantId/limits')
@@ -75,7 +64,7 @@ export class TenantsController {
   @ApiOperation({ summary: 'Seat usage: { maxMembers, members, pendingInvitations, seatsLeft }' })
   @ApiTenantParam()
   @ApiOkResponse({ type: TenantLimitsDto })
-  limits(@TenantId() tenantId: string) {
-    return this.tenants.limits(tenantId);
+  limits(@TenantCtx() ctx: TenantContext) {
+    return this.tenants.limits(ctx.tenantId);
   }
 }
