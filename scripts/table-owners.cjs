@@ -14,6 +14,10 @@ const TABLES = {
   memberships: { owner: `${SRC}/members/memberships.repository.ts`, entity: 'MembershipEntity' },
   teams: { owner: `${SRC}/teams/teams.repository.ts`, entity: 'TeamEntity' },
   team_members: { owner: `${SRC}/teams/teams.repository.ts`, entity: 'TeamMemberEntity' },
+  invitations: {
+    owner: `${SRC}/invitations/invitations.repository.ts`,
+    entity: 'InvitationEntity',
+  },
 };
 
 /**
@@ -38,6 +42,12 @@ const READ_MODELS = {
   [`${SRC}/roles/roles.service.ts`]: {
     memberships:
       'role_in_use counts the holders of a role with its invitations and keys in one query',
+    invitations:
+      'role_in_use counts the holders of a role with its invitations and keys in one query',
+  },
+  [`${SRC}/members/memberships.repository.ts`]: {
+    invitations:
+      'the seat rule counts active members and open invitations in one statement under the tenant lock (invitations import members, not the other way)',
   },
   [`${SRC}/tenants/tenants.service.ts`]: {
     memberships: "the tenants an account may list: a condition on the account's memberships",

@@ -13,7 +13,7 @@ import {
   type UserPrincipal,
 } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
-import { keyset, pageOf, type Page } from '../common/pagination.js';
+import { pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { granterRole, type TenantContext, type UserContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -27,6 +27,7 @@ import type {
   InvitationStatus,
 } from './dto/invitation.dto.js';
 import { InvitationEntity } from './invitation.entity.js';
+import { InvitationsRepository } from './invitations.repository.js';
 import { invitationEmail } from './invitation-email.js';
 import { assertInvitationAllows, invitationStatusOf } from './invitation-status.js';
 
@@ -64,6 +65,7 @@ export class InvitationsService {
     private readonly outbox: OutboxService,
     private readonly lifecycle: MembershipLifecycle,
     private readonly memberships: MembershipsRepository,
+    private readonly invitations: InvitationsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -111,7 +113,7 @@ export class InvitationsService {
         createdAt: now,
         updatedAt: now,
       };
-      await em.insert(InvitationEntity, invitation);
+      await this.invitations.of(tenantId, em).insert(invitation);
       await this.audit.record(em, {
         tenantId,
         type: 'member.invited',
@@ -140,25 +142,7 @@ export class InvitationsService {
     limit: number,
     after: CursorKey | null,
   ): Promise<Page<InvitationView>> {
-    const qb = this.dataSource
-      .getRepository(InvitationEntity)
-      .createQueryBuilder('i')
-      .where('i.tenant_id = :tenantId', { tenantId });
-    switch (query.status) {
-      case 'pending':
-        qb.andWhere(`i.status = 'pending' AND i.expires_at > now()`);
-        break;
-      case 'expired':
-        qb.andWhere(`i.status = 'pending' AND i.expires_at <= now()`);
-        break;
-      case 'accepted':
-      case 'revoked':
-        qb.andWhere('i.status = :status', { status: query.status });
-        break;
-      case undefined:
-        break;
-    }
-    const rows = await keyset(qb, 'i', 'created_at', after, limit).getMany();
+    const rows = await this.invitations.of(tenantId).page(query.status, after, limit);
     const deliveries = await this.outbox.deliveries(
       tenantId,
       rows.map((r) => r.id),
@@ -173,9 +157,7 @@ export class InvitationsService {
 
   async get(tenantId: string, id: string): Promise<InvitationView> {
     if (!isUuid(id)) throw new DomainException(ErrorCode.InvitationNotFound);
-    const invitation = await this.dataSource
-      .getRepository(InvitationEntity)
-      .findOneBy({ tenantId, id });
+    const invitation = await this.invitations.of(tenantId).find(id);
     if (!invitation) throw new DomainException(ErrorCode.InvitationNotFound);
     return this.view(invitation);
   }
@@ -186,7 +168,8 @@ export class InvitationsService {
     if (!isUuid(id)) throw new DomainException(ErrorCode.InvitationNotFound);
     const result = await this.dataSource.transaction(async (em) => {
       const tenant = await lockTenant(em, tenantId);
-      const invitation = await em.getRepository(InvitationEntity).findOneBy({ tenantId, id });
+      const invitations = this.invitations.of(tenantId, em);
+      const invitation = await invitations.find(id);
       if (!invitation) throw new DomainException(ErrorCode.InvitationNotFound);
       assertInvitationAllows(invitation, 'resend');
       // An expired invitation holds no seat; sending it again takes one.
@@ -199,7 +182,7 @@ export class InvitationsService {
         expiresAt: new Date(now.getTime() + tenant.settings.invitationTtlDays * DAY_MS),
         updatedAt: now,
       };
-      await em.update(InvitationEntity, { tenantId, id }, changes);
+      await invitations.update(id, changes);
       await this.audit.record(em, {
         tenantId,
         type: 'invitation.resent',
@@ -225,19 +208,11 @@ export class InvitationsService {
   ): Promise<InvitationView> {
     if (!isUuid(id)) throw new DomainException(ErrorCode.InvitationNotFound);
     const invitation = await this.dataSource.transaction(async (em) => {
-      const found = await em
-        .getRepository(InvitationEntity)
-        .createQueryBuilder('i')
-        .setLock('pessimistic_write')
-        .where('i.tenant_id = :tenantId AND i.id = :id', { tenantId, id })
-        .getOne();
+      const invitations = this.invitations.of(tenantId, em);
+      const found = await invitations.find(id, true);
       if (!found) throw new DomainException(ErrorCode.InvitationNotFound);
       assertInvitationAllows(found, 'revoke');
-      await em.update(
-        InvitationEntity,
-        { tenantId, id },
-        { status: 'revoked', updatedAt: new Date() },
-      );
+      await invitations.update(id, { status: 'revoked', updatedAt: new Date() });
       await this.audit.record(em, {
         tenantId,
         type: 'invitation.revoked',
@@ -301,11 +276,11 @@ export class InvitationsService {
         role: invitation.role,
       });
       const now = new Date();
-      await em.update(
-        InvitationEntity,
-        { tenantId: tenant.id, id: invitation.id },
-        { status: 'accepted', acceptedMembershipId: membership.id, updatedAt: now },
-      );
+      await this.invitations.of(tenant.id, em).update(invitation.id, {
+        status: 'accepted',
+        acceptedMembershipId: membership.id,
+        updatedAt: now,
+      });
       await this.audit.record(em, {
         tenantId: tenant.id,
         type: 'invitation.accepted',
@@ -328,14 +303,11 @@ export class InvitationsService {
     const parsed = parseSecret(token);
     if (parsed?.kind !== INVITATION_TOKEN_KIND)
       throw new DomainException(ErrorCode.InvitationNotFound);
-    const qb = em
-      .getRepository(InvitationEntity)
-      .createQueryBuilder('i')
-      .where('i.token_prefix = :prefix', { prefix: parsed.prefix });
-    if (lock) qb.setLock('pessimistic_write');
     // Prefixes are unique per tenant; across tenants the hash decides. A resent invitation has a
     // new prefix, so its old link is simply not found.
-    const invitation = (await qb.getMany()).find((i) => secretMatches(token, i.tokenHash));
+    const invitation = (await this.invitations.byPrefix(parsed.prefix, em, lock)).find((i) =>
+      secretMatches(token, i.tokenHash),
+    );
     if (!invitation) throw new DomainException(ErrorCode.InvitationNotFound);
     return invitation;
   }
@@ -373,13 +345,9 @@ export class InvitationsService {
     const member = await this.memberships
       .of(tenantId, em)
       .listedWithEmailOrUsername(email, username);
-    const [pending]: { email: string }[] = member
-      ? []
-      : await em.query(
-          `SELECT email FROM invitations WHERE tenant_id = $1 AND status = 'pending' AND expires_at > now()
-             AND (email = $2 OR lower(username) = lower($3)) LIMIT 1`,
-          [tenantId, email, username],
-        );
+    const pending = member
+      ? null
+      : await this.invitations.of(tenantId, em).openWithEmailOrUsername(email, username);
     const hit = member ?? pending;
     if (!hit) return;
     const what = member ? 'a member' : 'a pending invitation';
