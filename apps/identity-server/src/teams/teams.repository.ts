@@ -2,8 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { PermissionRule } from '#policy';
 import { isUuid, type CursorKey } from '#database';
-import { uniqueViolation } from '../common/db-errors.js';
-import { DomainException, ErrorCode } from '../common/errors.js';
+import { conflictOf } from '../common/db-errors.js';
 import { keyset } from '../common/pagination.js';
 import { shownName, statusSql, type MemberTeams, type TeamRef } from '../members/index.js';
 import { TeamEntity } from './team.entity.js';
@@ -45,22 +44,22 @@ function displayOf(r: NameColumns): string {
 }
 
 /**
- * Sibling names are unique regardless of case (`teams_sibling_name_key`): the one place where a
- * clash becomes team_name_taken (a 409 for the admin API, 409 uniqueness for SCIM), raised at the
- * statement that hits it. `name` is the name written; null when a move brings sub-teams along.
+ * Sibling names are unique regardless of case (`teams_sibling_name_key`, mapped to
+ * team_name_taken in common/db-errors.ts: a 409 for the admin API, 409 uniqueness for SCIM),
+ * raised at the statement that hits it with this write's detail. `name` is the name written; null when a move brings sub-teams along.
  */
 async function named<T>(name: string | null, statement: Promise<T>): Promise<T> {
   try {
     return await statement;
   } catch (error) {
-    if (uniqueViolation(error) === 'teams_sibling_name_key')
-      throw new DomainException(
-        ErrorCode.TeamNameTaken,
+    throw (
+      conflictOf(
+        error,
         name !== null
           ? `A team named "${name}" exists under the same parent`
           : 'A sub-team would meet a team of the same name under its new parent',
-      );
-    throw error;
+      ) ?? error
+    );
   }
 }
 
