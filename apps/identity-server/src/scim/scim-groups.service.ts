@@ -1,11 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  applyPatch,
   GROUP_RESOURCE,
   invalidValue,
   normalizeResource,
-  parsePatch,
   project,
   SCHEMAS,
   ScimError,
@@ -89,6 +87,7 @@ const GROUPS: ListSource = {
  */
 @Injectable()
 export class ScimGroupsService implements ScimResourceAdapter {
+  readonly resourceType = GROUP_RESOURCE;
   /** PATCH answers 204 unless a projection is asked: what Entra ID expects of a group PATCH. */
   readonly patchAnswer = 'noContentUnlessProjected';
 
@@ -132,45 +131,12 @@ export class ScimGroupsService implements ScimResourceAdapter {
     return this.toResource(group.team, group.members);
   }
 
-  /** The resource as asked for (attributes / excludedAttributes). */
-  shape(group: ScimResource, projection: Projection): ScimResource {
-    return project(group, GROUP_RESOURCE, projection);
-  }
-
   /** POST: a top-level team with its first members. */
   async create(caller: ScimCaller, body: unknown, meta: RequestMeta): Promise<ScimResource> {
     assertNoNul(body);
     const fields = fieldsOf(normalizeResource(body, GROUP_RESOURCE));
     const { team, members } = await this.teams.provision(commandOf(caller, meta), fields);
     return this.toResource(team, members);
-  }
-
-  /** PUT: name, externalId and the whole member list are replaced. */
-  replace(
-    caller: ScimCaller,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    meta: RequestMeta,
-  ): Promise<ScimResource> {
-    assertNoNul(body);
-    const replacement = normalizeResource(body, GROUP_RESOURCE);
-    return this.update(caller, id, ifMatch, meta, () => replacement);
-  }
-
-  /** PATCH: the operations apply to the current resource (under the team's lock). */
-  patch(
-    caller: ScimCaller,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    meta: RequestMeta,
-  ): Promise<ScimResource> {
-    assertNoNul(body);
-    const operations = parsePatch(body);
-    return this.update(caller, id, ifMatch, meta, (current) =>
-      applyPatch(current, operations, GROUP_RESOURCE),
-    );
   }
 
   /** Deletes the team (the teams feature's delete): sub-teams move up, its members leave it. */
@@ -186,7 +152,8 @@ export class ScimGroupsService implements ScimResourceAdapter {
     );
   }
 
-  private async update(
+  /** PUT and PATCH: `next` computes the new representation from the current one, under the lock. */
+  async update(
     caller: ScimCaller,
     id: string,
     ifMatch: string | undefined,

@@ -1,15 +1,7 @@
+import type { ResourceSchema } from '#scim';
 import type { RequestMeta } from '../common/principal.js';
 import type { ListParams, Projection, ScimResource } from './scim-protocol.js';
 import type { ScimCaller } from './scim-tokens.service.js';
-
-/** A change to one resource (PUT or PATCH); `ifMatch` is the If-Match header (RFC 7644 §3.14). */
-export type ResourceChange = (
-  caller: ScimCaller,
-  id: string,
-  body: unknown,
-  ifMatch: string | undefined,
-  meta: RequestMeta,
-) => Promise<ScimResource>;
 
 /**
  * What one SCIM resource type (Users, Groups) does behind the shared controller
@@ -23,18 +15,26 @@ export interface ScimResourceAdapter {
    * expects of a group PATCH) unless `attributes` or `excludedAttributes` is asked, then 200.
    */
   readonly patchAnswer: 'resource' | 'noContentUnlessProjected';
+  /** The schema that bodies are normalized, patched and projected with. */
+  readonly resourceType: ResourceSchema;
 
   /** One ListResponse page (the projection is in the params and applied by the adapter). */
   list(caller: ScimCaller, params: ListParams): Promise<ScimResource>;
   /** The full resource; `projection` says what will be shown, so costly parts may be skipped. */
   get(caller: ScimCaller, id: string, projection: Projection): Promise<ScimResource>;
-  /** The resource as asked for (attributes / excludedAttributes). */
-  shape(resource: ScimResource, projection: Projection): ScimResource;
   create(caller: ScimCaller, body: unknown, meta: RequestMeta): Promise<ScimResource>;
-  /** PUT: the body replaces the resource. */
-  replace: ResourceChange;
-  /** PATCH: the body's operations apply to the resource. */
-  patch: ResourceChange;
+  /**
+   * PUT and PATCH: `next` turns the current representation into the new one (the body that
+   * replaces it, or the body's operations applied to it), run under the resource's lock so that
+   * concurrent changes never lose one another; `ifMatch` is checked there (RFC 7644 §3.14).
+   */
+  update(
+    caller: ScimCaller,
+    id: string,
+    ifMatch: string | undefined,
+    meta: RequestMeta,
+    next: (current: ScimResource) => ScimResource,
+  ): Promise<ScimResource>;
   remove(
     caller: ScimCaller,
     id: string,

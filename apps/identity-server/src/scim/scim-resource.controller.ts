@@ -18,11 +18,12 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { applyPatch, normalizeResource, parsePatch, project } from '#scim';
 import type { RequestMeta } from '../common/principal.js';
 import { Meta, Public } from '../common/decorators.js';
 import { Caller, ScimAuthGuard, ScimContentType } from './scim-auth.guard.js';
 import { ScimGroupsService } from './scim-groups.service.js';
-import { listParams, projectionOf, resourceHeaders } from './scim-protocol.js';
+import { assertNoNul, listParams, projectionOf, resourceHeaders } from './scim-protocol.js';
 import type { ScimResourceAdapter } from './scim-resource-adapter.js';
 import type { ScimCaller } from './scim-tokens.service.js';
 import { ScimUsersService } from './scim-users.service.js';
@@ -69,7 +70,7 @@ export function scimResourceController(
       const projection = projectionOf(query);
       const resource = await this.adapter.create(caller, body, meta);
       resourceHeaders(reply, resource, true);
-      return this.adapter.shape(resource, projection);
+      return project(resource, this.adapter.resourceType, projection);
     }
 
     @Get(':id')
@@ -82,7 +83,7 @@ export function scimResourceController(
       const projection = projectionOf(query);
       const resource = await this.adapter.get(caller, id, projection);
       resourceHeaders(reply, resource);
-      return this.adapter.shape(resource, projection);
+      return project(resource, this.adapter.resourceType, projection);
     }
 
     @Put(':id')
@@ -96,9 +97,11 @@ export function scimResourceController(
       @Res({ passthrough: true }) reply: FastifyReply,
     ) {
       const projection = projectionOf(query);
-      const resource = await this.adapter.replace(caller, id, body, ifMatch, meta);
+      assertNoNul(body);
+      const replacement = normalizeResource(body, this.adapter.resourceType);
+      const resource = await this.adapter.update(caller, id, ifMatch, meta, () => replacement);
       resourceHeaders(reply, resource);
-      return this.adapter.shape(resource, projection);
+      return project(resource, this.adapter.resourceType, projection);
     }
 
     /** 200 with the resource, or 204 where the adapter says so (ScimResourceAdapter.patchAnswer). */
@@ -113,7 +116,11 @@ export function scimResourceController(
       @Res({ passthrough: true }) reply: FastifyReply,
     ) {
       const projection = projectionOf(query);
-      const resource = await this.adapter.patch(caller, id, body, ifMatch, meta);
+      assertNoNul(body);
+      const operations = parsePatch(body);
+      const resource = await this.adapter.update(caller, id, ifMatch, meta, (current) =>
+        applyPatch(current, operations, this.adapter.resourceType),
+      );
       resourceHeaders(reply, resource);
       const projected =
         projection.attributes !== undefined || projection.excludedAttributes !== undefined;
@@ -121,7 +128,7 @@ export function scimResourceController(
         void reply.status(204);
         return undefined;
       }
-      return this.adapter.shape(resource, projection);
+      return project(resource, this.adapter.resourceType, projection);
     }
 
     @Delete(':id')

@@ -1,15 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  applyPatch,
-  invalidValue,
-  normalizeResource,
-  parsePatch,
-  project,
-  SCHEMAS,
-  ScimError,
-  USER_RESOURCE,
-} from '#scim';
+import { invalidValue, normalizeResource, project, SCHEMAS, ScimError, USER_RESOURCE } from '#scim';
 import type { RequestMeta } from '../common/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import {
@@ -36,7 +27,6 @@ import {
   wants,
   type ListParams,
   type ListSource,
-  type Projection,
   type ScimResource,
 } from './scim-protocol.js';
 import type { ScimResourceAdapter } from './scim-resource-adapter.js';
@@ -81,6 +71,7 @@ const USERS: ListSource = {
  */
 @Injectable()
 export class ScimUsersService implements ScimResourceAdapter {
+  readonly resourceType = USER_RESOURCE;
   /** PATCH answers 200 with the user: Okta reads the user back from the answer. */
   readonly patchAnswer = 'resource';
 
@@ -118,11 +109,6 @@ export class ScimUsersService implements ScimResourceAdapter {
     return this.toResource(member, groups.get(id) ?? []);
   }
 
-  /** The resource as asked for (attributes / excludedAttributes). */
-  shape(user: ScimResource, projection: Projection): ScimResource {
-    return project(user, USER_RESOURCE, projection);
-  }
-
   /** POST: a new member, or the adoption of an invited member with the same email. */
   async create(caller: ScimCaller, body: unknown, meta: RequestMeta): Promise<ScimResource> {
     assertNoNul(body);
@@ -138,34 +124,6 @@ export class ScimUsersService implements ScimResourceAdapter {
     return this.toResource(member, groups.get(member.id) ?? []);
   }
 
-  /** PUT: the body replaces the resource (attributes left out are cleared). */
-  replace(
-    caller: ScimCaller,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    meta: RequestMeta,
-  ): Promise<ScimResource> {
-    assertNoNul(body);
-    const replacement = normalizeResource(body, USER_RESOURCE);
-    return this.update(caller, id, ifMatch, meta, () => replacement);
-  }
-
-  /** PATCH: the operations apply to the SCIM representation, which is then stored. */
-  patch(
-    caller: ScimCaller,
-    id: string,
-    body: unknown,
-    ifMatch: string | undefined,
-    meta: RequestMeta,
-  ): Promise<ScimResource> {
-    assertNoNul(body);
-    const operations = parsePatch(body);
-    return this.update(caller, id, ifMatch, meta, (current) =>
-      applyPatch(current, operations, USER_RESOURCE),
-    );
-  }
-
   /** DELETE removes the membership (a status): access ends, history and the id stay. */
   async remove(
     caller: ScimCaller,
@@ -178,7 +136,8 @@ export class ScimUsersService implements ScimResourceAdapter {
     });
   }
 
-  private async update(
+  /** PUT and PATCH: `next` computes the new representation from the current one, under the lock. */
+  async update(
     caller: ScimCaller,
     id: string,
     ifMatch: string | undefined,
