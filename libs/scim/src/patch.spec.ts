@@ -607,9 +607,27 @@ describe('applyPatch on groups', () => {
     );
   });
 
-  it('handles 10,000 members in one operation in well under a second', () => {
-    const ids = Array.from({ length: 10_000 }, (_, i) => `member-${i}`);
-    const started = performance.now();
+  /**
+   * Speed is the benchmarks' (npm run bench:scim); what a unit test can hold on a loaded machine is
+   * the growth: four times the members must cost about four times as much, not sixteen (the best
+   * of three runs of each size, measured side by side).
+   */
+  const growth = (run: (n: number) => void, n: number): number => {
+    const best = (size: number) => {
+      let fastest = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const started = performance.now();
+        run(size);
+        fastest = Math.min(fastest, performance.now() - started);
+      }
+      return fastest;
+    };
+    run(n); // warm-up
+    return best(4 * n) / Math.max(best(n), 0.01);
+  };
+
+  const addAddRemove = (n: number) => {
+    const ids = Array.from({ length: n }, (_, i) => `member-${i}`);
     const added = patchGroup(
       group([]),
       op(
@@ -631,23 +649,30 @@ describe('applyPatch on groups', () => {
       op(
         'remove',
         'members',
-        ids.slice(0, 9_999).map((value) => ({ value })),
+        ids.slice(0, n - 1).map((value) => ({ value })),
       ),
     );
-    const elapsed = performance.now() - started;
+    return { added, again, removed };
+  };
+
+  it('handles 10,000 members in one operation, in time that grows linearly', () => {
+    const { added, again, removed } = addAddRemove(10_000);
     expect(values(added)).toHaveLength(10_000);
     expect(values(again)).toHaveLength(10_000);
     expect(values(removed)).toEqual(['member-9999']);
-    expect(elapsed).toBeLessThan(500);
+    expect(growth(addAddRemove, 2_500)).toBeLessThan(10);
   });
 
-  it('handles 1,000 filtered removals from a 10,000-member group quickly', () => {
+  it('handles 1,000 filtered removals from a 10,000-member group, linear in the members', () => {
+    const removals = (members: number) => {
+      const ids = Array.from({ length: members }, (_, i) => `m${i}`);
+      const operations = ids.slice(0, 250).map((id) => op('remove', `members[value eq "${id}"]`));
+      return patchGroup(group(ids), ...operations);
+    };
     const ids = Array.from({ length: 10_000 }, (_, i) => `m${i}`);
     const operations = ids.slice(0, 1_000).map((id) => op('remove', `members[value eq "${id}"]`));
-    const started = performance.now();
-    const result = patchGroup(group(ids), ...operations);
-    expect(performance.now() - started).toBeLessThan(2_000);
-    expect(values(result)).toHaveLength(9_000);
+    expect(values(patchGroup(group(ids), ...operations))).toHaveLength(9_000);
+    expect(growth(removals, 2_500)).toBeLessThan(10);
   });
 });
 
