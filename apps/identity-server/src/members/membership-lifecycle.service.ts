@@ -106,7 +106,7 @@ export class MembershipLifecycle {
       if (role === member.role && transition === null) return member;
       await this.assertTransition(members, tenant, member, transition, role);
       if (role !== member.role) await assertRoleExists(em, cmd.tenantId, role);
-      const updated = { ...member, role, status, updatedAt: new Date() };
+      const updated = { ...member, role, status, updatedAt: laterThan(member.updatedAt) };
       await members.update(id, { role, status, updatedAt: updated.updatedAt });
       if (role !== member.role)
         await this.record(em, cmd, 'role', id, { role: member.role }, { role });
@@ -410,7 +410,9 @@ export class MembershipLifecycle {
       const members = this.repository.of(cmd.tenantId, em);
       const member = await members.find(id);
       if (!member) throw new DomainException(ErrorCode.MemberNotFound);
-      if (member.status === 'removed') throw new DomainException(ErrorCode.MemberRemoved);
+      // A status that is not editable is final (removed members are frozen).
+      if (!MEMBERSHIP_STATUS[member.status].editable)
+        throw new DomainException(ErrorCode.MemberRemoved);
       return work(em, members, tenant, member);
     });
   }
