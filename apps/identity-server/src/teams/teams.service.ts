@@ -4,7 +4,7 @@ import { normalizeRule, validatePermissionRules, type PermissionRule } from '#po
 import { isUuid, newId, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Actor, type Principal, type RequestMeta } from '../common/principal.js';
-import { MembershipsRepository, MemberTeamsPort, shownName } from '../members/index.js';
+import { MembershipsRepository, MemberTeamsPort } from '../members/index.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageOf, type Page } from '../common/pagination.js';
@@ -489,7 +489,7 @@ export class TeamsService {
           .join(', ')}${unknown.length > IDS_IN_ERRORS ? ', …' : ''}`,
       );
     }
-    const byId = new Map(listed.map((m) => [m.id, shownName(m)]));
+    const byId = new Map(listed.map((m) => [m.id, m.name]));
     return ids.map((id) => ({ id, display: byId.get(id) ?? '' }));
   }
 
