@@ -18,7 +18,7 @@ import { fieldErrors } from '../common/problem.filter.js';
 import { granterRole, type TenantContext, type UserContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { OutboxService, type Delivery } from '../mail/outbox.service.js';
-import { MembershipLifecycle, MembershipsRepository, seatLimitReached } from '../members/index.js';
+import { MembershipLifecycle, MembershipsRepository, assertSeatFree } from '../members/index.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import type { TenantEntity } from '../tenancy/tenant.entity.js';
 import type {
@@ -360,10 +360,8 @@ export class InvitationsService {
   }
 
   /** Active members plus pending invitations may not reach maxMembers (under the tenant's lock). */
-  private async assertSeat(em: EntityManager, tenant: TenantEntity): Promise<void> {
-    const { members, pendingInvitations } = await this.memberships.of(tenant.id, em).seats();
-    if (members + pendingInvitations >= tenant.settings.maxMembers)
-      throw seatLimitReached(tenant.settings.maxMembers);
+  private assertSeat(em: EntityManager, tenant: TenantEntity): Promise<void> {
+    return assertSeatFree(this.memberships.of(tenant.id, em), tenant);
   }
 
   private inviteUrl(secret: string): string {

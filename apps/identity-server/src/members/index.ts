@@ -4,8 +4,8 @@ export { MembershipsService, type TenantOfAccount } from './memberships.service.
 export { MembershipEntity } from './membership.entity.js';
 export {
   MembershipLifecycle,
+  assertSeatFree,
   PROVISIONED_ROLE,
-  seatLimitReached,
   type MemberCommand,
   type MemberProfile,
   type MemberSource,

@@ -5,6 +5,7 @@ import { canGrantRole } from '#policy';
 import { AuditService, type AuditRecord } from '../audit/audit.service.js';
 import type { Actor, RequestMeta } from '../common/principal.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { laterThan } from '../common/change-time.js';
 import { conflictOf } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
@@ -386,12 +387,8 @@ export class MembershipLifecycle {
         ErrorCode.LastAdmin,
         'This is the last active Administrator: make someone else Administrator first',
       );
-    if (transition === 'reactivate') {
-      // A returning member takes a seat, as a new one would: members and pending invitations.
-      const { members: seated, pendingInvitations } = await members.seats();
-      if (seated + pendingInvitations >= tenant.settings.maxMembers)
-        throw seatLimitReached(tenant.settings.maxMembers);
-    }
+    // A returning member takes a seat, as a new one would.
+    if (transition === 'reactivate') await assertSeatFree(members, tenant);
   }
 
   /** Runs a command on one listed member under the tenant's lock, in one transaction. */
@@ -446,6 +443,19 @@ export class MembershipLifecycle {
   }
 }
 
+/**
+ * The seat rule (under the tenant's lock): active members plus open invitations stay below
+ * maxMembers. For a new invitation, a resent expired one, and a reactivation alike.
+ */
+export async function assertSeatFree(
+  members: TenantMemberships,
+  tenant: TenantEntity,
+): Promise<void> {
+  const { members: seated, pendingInvitations } = await members.seats();
+  if (seated + pendingInvitations >= tenant.settings.maxMembers)
+    throw seatLimitReached(tenant.settings.maxMembers);
+}
+
 export function seatLimitReached(maxMembers: number): DomainException {
   return new DomainException(
     ErrorCode.SeatLimitReached,
@@ -473,15 +483,6 @@ function profileOf(member: MembershipEntity): MemberProfile {
     email: member.email,
     scim: (member.scim ?? {}) as Record<string, unknown>,
   };
-}
-
-/**
- * A change's timestamp, strictly after the previous one: versions (ETags) derive from it, so two
- * changes in the same millisecond must still differ.
- */
-function laterThan(previous: Date): Date {
-  const now = Date.now();
-  return new Date(Math.max(now, previous.getTime() + 1));
 }
 
 /** The SCIM view of a member who joined without an identity provider: their email, at least. */

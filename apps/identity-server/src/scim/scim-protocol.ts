@@ -202,11 +202,6 @@ export function versionOf(updatedAt: Date): string {
   return `W/"${updatedAt.getTime().toString(36)}"`;
 }
 
-/** The next updated_at of a row: now, and always after the previous one, so versions differ. */
-export function nextUpdate(previous: Date): Date {
-  return new Date(Math.max(Date.now(), previous.getTime() + 1));
-}
-
 /** If-Match (RFC 7644 §3.14): `*` or one of the listed versions; otherwise 412. */
 export function checkIfMatch(header: string | string[] | undefined, version: string): void {
   if (header === undefined) return;

@@ -10,6 +10,7 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageOf, type Page } from '../common/pagination.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import type { TenantContext } from '../common/request-context.js';
+import { laterThan } from '../common/change-time.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import type {
   AddTeamMemberDto,
@@ -586,14 +587,6 @@ async function assertDepth(teams: TenantTeams, parentId: string, height: number)
     throw fieldErrors([
       { field: 'parentTeamId', message: `teams nest at most ${MAX_TEAM_DEPTH} levels deep` },
     ]);
-}
-
-/**
- * A change's timestamp, strictly after the previous one: versions (SCIM ETags) derive from it, so
- * two changes in the same millisecond must still differ.
- */
-function laterThan(previous: Date): Date {
-  return new Date(Math.max(Date.now(), previous.getTime() + 1));
 }
 
 function toView(t: TeamEntity): TeamView {
