@@ -118,8 +118,9 @@ export class ScimTokensService {
     const limited = [byAddress, byToken].filter((h) => h?.limited === true);
     // Off (hits 0): every failure is audited, as without a limit.
     const first = !limited.length && (byToken === null || byToken.hits <= 1);
-    const tripped = byToken !== null && byToken.hits === tokenRule.max;
-    if (byAddress.hits === this.rateLimits.rule('scim_auth_ip').max)
+    const tripped = byToken !== null && tokenRule.max > 0 && byToken.hits === tokenRule.max;
+    const addressMax = this.rateLimits.rule('scim_auth_ip').max;
+    if (addressMax > 0 && byAddress.hits === addressMax)
       this.logger.warn(
         { ip: meta.ip },
         'SCIM authentication failures from one address at the limit',
