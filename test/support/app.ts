@@ -52,6 +52,12 @@ export async function startTestApp(
     LOG_LEVEL: 'info',
     DB_POOL_SIZE: '20',
     ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
+    // Suites sign up and fail SCIM authentication many times from 127.0.0.1; the rate-limit
+    // suites set their own limits low.
+    SIGNUP_RATE_LIMIT: '1000000',
+    INVITATION_RATE_LIMIT: '1000000',
+    SCIM_AUTH_FAILURES_PER_TOKEN: '1000000',
+    SCIM_AUTH_FAILURES_PER_IP: '1000000',
     ...env,
   });
   const logs: string[] = [];

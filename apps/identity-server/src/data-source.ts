@@ -19,6 +19,7 @@ import {
 } from './auth/password/password.entities.js';
 import { RefreshTokenEntity, SessionEntity } from './auth/sessions/session.entities.js';
 import { AuthThrottleEntity } from './auth/throttle/auth-throttle.entity.js';
+import { RateLimitEntity } from './auth/throttle/rate-limit.entity.js';
 import { SigningKeyEntity } from './auth/tokens/signing-key.entity.js';
 import { RoleEntity } from './roles/role.entity.js';
 import { TeamEntity } from './teams/team.entity.js';
@@ -41,6 +42,7 @@ export const ENTITIES = [
   SigningKeyEntity,
   RecoveryCodeEntity,
   AuthThrottleEntity,
+  RateLimitEntity,
   PersonalApiKeyEntity,
   MembershipEntity,
   InvitationEntity,

@@ -6,11 +6,12 @@ import { MfaService } from './mfa/mfa.service.js';
 import { PasswordService } from '../auth/index.js';
 import type { RequestMeta } from '../common/principal.js';
 import { SessionsService, type TokenPair } from '../auth/index.js';
-import { LoginThrottleService } from '../auth/index.js';
+import { LoginThrottleService, RateLimitService } from '../auth/index.js';
 import { conflictOf } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
+import { mfaChallenges, signIns } from '../metrics/metrics.js';
 import { AccountIdentityEntity } from './account-identity.entity.js';
 import { AccountEntity } from './account.entity.js';
 import { MembershipsService, type TenantOfAccount } from '../members/index.js';
@@ -35,6 +36,14 @@ export interface ProfileView {
   createdAt: string;
 }
 
+/** How a refused password sign-in counts in auth_sign_ins_total. */
+const SIGN_IN_RESULTS: Partial<Record<ErrorCode, 'failure' | 'locked' | 'mfa_required'>> = {
+  [ErrorCode.InvalidCredentials]: 'failure',
+  [ErrorCode.MfaInvalid]: 'failure',
+  [ErrorCode.TooManyAttempts]: 'locked',
+  [ErrorCode.MfaRequired]: 'mfa_required',
+};
+
 const SUPPORTED_TIMEZONES = new Set(Intl.supportedValuesOf('timeZone'));
 
 @Injectable()
@@ -45,11 +54,14 @@ export class AccountsService {
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
+    private readonly rateLimits: RateLimitService,
     private readonly mfa: MfaService,
     private readonly memberships: MembershipsService,
   ) {}
 
   async signup(dto: SignupDto, meta: RequestMeta): Promise<TokenPair> {
+    // Before any hashing: each sign-up costs an Argon2 hash.
+    await this.rateLimits.consume('signup', meta.ip);
     this.passwords.assertAcceptable(dto.password, await this.passwords.policyFor(null));
     try {
       return await this.dataSource.transaction(async (em) => {
@@ -98,11 +110,29 @@ export class AccountsService {
 
   /**
    * Password sign-in. The answer and its timing do not tell whether the email exists; every
-   * outcome is an audit event (the login history).
+   * outcome is an audit event (the login history). The attempt is reserved on the account and the
+   * client address before the password is checked, and the second factor's on the account's MFA
+   * budget before the code is: past a limit, 429 without checking anything.
    */
   async login(dto: LoginDto, meta: RequestMeta): Promise<TokenPair> {
-    const keys = this.throttle.keys(dto.email, meta.ip);
-    await this.throttle.assertAllowed(keys);
+    try {
+      const signedIn = await this.throttle.attempt(
+        this.throttle.loginKeys(dto.email, meta.ip),
+        [ErrorCode.InvalidCredentials, ErrorCode.MfaInvalid],
+        () => this.checkLogin(dto, meta),
+      );
+      signIns.inc({ method: 'password', result: 'success' });
+      return signedIn;
+    } catch (error) {
+      if (error instanceof DomainException) {
+        const result = SIGN_IN_RESULTS[error.code];
+        if (result) signIns.inc({ method: 'password', result });
+      }
+      throw error;
+    }
+  }
+
+  private async checkLogin(dto: LoginDto, meta: RequestMeta): Promise<TokenPair> {
     const account = await this.dataSource
       .getRepository(AccountEntity)
       .createQueryBuilder('a')
@@ -111,26 +141,22 @@ export class AccountsService {
     const hash = account ? await this.passwords.current(this.dataSource.manager, account.id) : null;
     const passwordOk = await this.passwords.verify(hash, dto.password);
     if (!account || !passwordOk || account.status !== 'active') {
-      await this.throttle.recordFailure(keys);
       await this.failed(account?.id ?? null, dto.email, 'invalid_credentials', meta);
       throw new DomainException(ErrorCode.InvalidCredentials);
     }
     const mfaEnabled = account.totpConfirmedAt !== null;
     if (mfaEnabled) {
       if (dto.totp === undefined && dto.recoveryCode === undefined) {
+        mfaChallenges.inc({ result: 'required' });
         throw new DomainException(
           ErrorCode.MfaRequired,
           'Send the code from your authenticator app as totp',
         );
       }
-      const ok = await this.mfa.verifyForLogin(account, dto.totp, dto.recoveryCode);
-      if (!ok) {
-        await this.throttle.recordFailure(keys);
-        await this.failed(account.id, dto.email, 'mfa_invalid', meta);
-        throw new DomainException(ErrorCode.MfaInvalid);
-      }
+      await this.mfa.verifyForLogin(account, dto.totp, dto.recoveryCode, () =>
+        this.failed(account.id, dto.email, 'mfa_invalid', meta),
+      );
     }
-    await this.throttle.recordSuccess(dto.email);
     return this.dataSource.transaction(async (em) => {
       await this.audit.recordForAccount(em, 'auth.login.succeeded', account.id, meta, {
         after: {
@@ -228,13 +254,20 @@ export class AccountsService {
     meta: RequestMeta,
   ): Promise<void> {
     const policy = await this.passwords.policyFor(accountId);
-    const current = await this.passwords.current(this.dataSource.manager, accountId);
-    if (!(await this.passwords.verify(current, dto.currentPassword))) {
-      throw new DomainException(
-        ErrorCode.InvalidCredentials,
-        'The current password is not correct',
-      );
-    }
+    // Reserved before the check: a stolen session cannot guess the password in parallel.
+    await this.throttle.attempt(
+      this.throttle.accountKeys('password', accountId),
+      [ErrorCode.InvalidCredentials],
+      async () => {
+        const current = await this.passwords.current(this.dataSource.manager, accountId);
+        if (!(await this.passwords.verify(current, dto.currentPassword))) {
+          throw new DomainException(
+            ErrorCode.InvalidCredentials,
+            'The current password is not correct',
+          );
+        }
+      },
+    );
     this.passwords.assertAcceptable(dto.newPassword, policy, 'newPassword');
     await this.dataSource.transaction(async (em) => {
       await this.passwords.set(em, accountId, dto.newPassword, policy, 'newPassword');

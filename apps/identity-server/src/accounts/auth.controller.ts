@@ -34,6 +34,7 @@ export class AuthController {
   @ApiCreatedResponse({ type: TokenPairDto })
   @ApiBadRequestResponse({ description: 'validation_failed, weak_password' })
   @ApiConflictResponse({ description: 'email_taken' })
+  @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
   signup(@Body() dto: SignupDto, @Meta() meta: RequestMeta) {
     return this.accounts.signup(dto, meta);
   }

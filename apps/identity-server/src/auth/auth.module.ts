@@ -6,7 +6,7 @@ import { HousekeepingService } from './housekeeping.service.js';
 import { OperatorKeyService } from './operator-key.service.js';
 import { PasswordService } from './password/password.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
-import { LoginThrottleService } from './throttle/login-throttle.service.js';
+import { ThrottleModule } from './throttle/throttle.module.js';
 import { AccessTokensService } from './tokens/access-tokens.service.js';
 import { JwksController } from './tokens/jwks.controller.js';
 import { SigningKeysService } from './tokens/signing-keys.service.js';
@@ -16,7 +16,7 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
  * guard runs. The guards are registered by the app module, in order (see app.module.ts).
  */
 @Module({
-  imports: [ApiKeysModule, MembersModule],
+  imports: [ApiKeysModule, MembersModule, ThrottleModule],
   controllers: [JwksController],
   providers: [
     OperatorKeyService,
@@ -24,7 +24,6 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     AccessTokensService,
     SessionsService,
     PasswordService,
-    LoginThrottleService,
     HousekeepingService,
     AuthenticationService,
   ],
@@ -32,7 +31,7 @@ import { SigningKeysService } from './tokens/signing-keys.service.js';
     OperatorKeyService,
     SessionsService,
     PasswordService,
-    LoginThrottleService,
+    ThrottleModule,
     AccessTokensService,
     AuthenticationService,
   ],

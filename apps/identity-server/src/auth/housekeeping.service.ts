@@ -9,12 +9,19 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 const EVERY_MS = 3_600_000;
+
+interface Removed {
+  throttle: number;
+  rateLimits: number;
+  refreshTokens: number;
+  passwordHistory: number;
+}
 /** The most any tenant's password policy looks back. */
 const PASSWORD_HISTORY_KEPT = 24;
 
 /**
  * Hourly clean-up of what sign-in leaves behind: failure counters whose window has passed,
- * refresh tokens of sessions that ended more than a day ago, password history beyond what any
+ * rate-limit counters whose window has ended, refresh tokens of sessions that ended more than a day ago, password history beyond what any
  * policy reads. Sessions themselves stay (they are the device history).
  */
 @Injectable()
@@ -36,7 +43,7 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
     if (this.timer) clearInterval(this.timer);
   }
 
-  async run(): Promise<{ throttle: number; refreshTokens: number; passwordHistory: number }> {
+  async run(): Promise<Removed> {
     try {
       const windowMs = this.config.loginLockoutMinutes * 60_000;
       const [, throttle] = await this.dataSource.query<[unknown, number]>(
@@ -44,6 +51,9 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
           WHERE window_start < now() - $1 * interval '1 millisecond'
             AND (locked_until IS NULL OR locked_until < now())`,
         [windowMs],
+      );
+      const [, rateLimits] = await this.dataSource.query<[unknown, number]>(
+        'DELETE FROM rate_limits WHERE window_end < now()',
       );
       const [, refreshTokens] = await this.dataSource.query<[unknown, number]>(
         `DELETE FROM refresh_tokens r USING sessions s
@@ -57,13 +67,13 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
           WHERE h.account_id = ranked.account_id AND h.id = ranked.id AND ranked.n > $1`,
         [PASSWORD_HISTORY_KEPT],
       );
-      const removed = { throttle, refreshTokens, passwordHistory };
-      if (throttle + refreshTokens + passwordHistory > 0)
+      const removed = { throttle, rateLimits, refreshTokens, passwordHistory };
+      if (throttle + rateLimits + refreshTokens + passwordHistory > 0)
         this.logger.log({ removed }, 'housekeeping removed stale rows');
       return removed;
     } catch (error) {
       this.logger.error({ err: error }, 'housekeeping failed');
-      return { throttle: 0, refreshTokens: 0, passwordHistory: 0 };
+      return { throttle: 0, rateLimits: 0, refreshTokens: 0, passwordHistory: 0 };
     }
   }
 }

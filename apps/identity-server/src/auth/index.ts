@@ -2,6 +2,8 @@
 export { AuthModule } from './auth.module.js';
 export { AuthenticationGuard } from './authentication.guard.js';
 export { LoginThrottleService } from './throttle/login-throttle.service.js';
+export { RateLimitService } from './throttle/rate-limit.service.js';
+export { ThrottleModule } from './throttle/throttle.module.js';
 export { PasswordService } from './password/password.service.js';
 export { SessionsService, type TokenPair } from './sessions/sessions.service.js';
 export { SessionPageDto, TokenPairDto } from './dto/auth-response.dto.js';

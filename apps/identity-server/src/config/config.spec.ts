@@ -12,6 +12,10 @@ describe('loadConfig', () => {
       platformApiKey: null,
       logLevel: 'info',
       trustedProxies: [],
+      signupRateLimit: 20,
+      invitationRateLimit: 100,
+      scimAuthFailuresPerToken: 20,
+      scimAuthFailuresPerIp: 100,
     });
   });
 
@@ -37,6 +41,13 @@ describe('loadConfig', () => {
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '3',
       LOGIN_MAX_FAILURES_PER_IP: '30',
       LOGIN_LOCKOUT_MINUTES: '5',
+      SIGNUP_RATE_LIMIT: '0',
+      SIGNUP_RATE_WINDOW_MINUTES: '30',
+      INVITATION_RATE_LIMIT: '50',
+      INVITATION_RATE_WINDOW_MINUTES: '5',
+      SCIM_AUTH_FAILURES_PER_TOKEN: '10',
+      SCIM_AUTH_FAILURES_PER_IP: '40',
+      SCIM_AUTH_FAILURE_WINDOW_MINUTES: '20',
       SMTP_URL: 'smtp://mail.example.com:587',
       MAIL_FROM: 'Acme <id@acme.example>',
     });
@@ -61,6 +72,13 @@ describe('loadConfig', () => {
       loginMaxFailuresPerAccount: 3,
       loginMaxFailuresPerIp: 30,
       loginLockoutMinutes: 5,
+      signupRateLimit: 0,
+      signupRateWindowMinutes: 30,
+      invitationRateLimit: 50,
+      invitationRateWindowMinutes: 5,
+      scimAuthFailuresPerToken: 10,
+      scimAuthFailuresPerIp: 40,
+      scimAuthFailureWindowMinutes: 20,
       smtpUrl: 'smtp://mail.example.com:587',
       mailFrom: 'Acme <id@acme.example>',
     });
@@ -80,6 +98,8 @@ describe('loadConfig', () => {
     ['DOCS_ENABLED', 'maybe', 'true or false'],
     ['ACCESS_TOKEN_TTL_SECONDS', '10', 'between 60 and 3600'],
     ['ARGON2_MEMORY_KIB', '1024', 'between 8192 and 1048576'],
+    ['SIGNUP_RATE_LIMIT', '-1', 'must be a whole number'],
+    ['SIGNUP_RATE_WINDOW_MINUTES', '0', 'between 1 and 1440'],
   ])('refuses %s=%p, naming the variable', (variable, value, problem) => {
     let thrown: unknown;
     try {

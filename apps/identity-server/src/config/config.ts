@@ -33,6 +33,16 @@ export interface AppConfig {
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
   loginLockoutMinutes: number;
+  /** Sign-ups per client address per window; 0 turns the limit off. */
+  signupRateLimit: number;
+  signupRateWindowMinutes: number;
+  /** Invitation link look-ups (preview and accept) per client address per window; 0: off. */
+  invitationRateLimit: number;
+  invitationRateWindowMinutes: number;
+  /** Failed SCIM authentications per token prefix / per client address per window; 0: off. */
+  scimAuthFailuresPerToken: number;
+  scimAuthFailuresPerIp: number;
+  scimAuthFailureWindowMinutes: number;
   /** Sensitive: smtp(s)://user:password@host:port. Null: messages stay in the local outbox. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -153,6 +163,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxFailuresPerAccount: int(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1, 1000),
     loginMaxFailuresPerIp: int(env, 'LOGIN_MAX_FAILURES_PER_IP', 50, 1, 100_000),
     loginLockoutMinutes: int(env, 'LOGIN_LOCKOUT_MINUTES', 15, 1, 1440),
+    signupRateLimit: int(env, 'SIGNUP_RATE_LIMIT', 20, 0, 1_000_000),
+    signupRateWindowMinutes: int(env, 'SIGNUP_RATE_WINDOW_MINUTES', 60, 1, 1440),
+    invitationRateLimit: int(env, 'INVITATION_RATE_LIMIT', 100, 0, 1_000_000),
+    invitationRateWindowMinutes: int(env, 'INVITATION_RATE_WINDOW_MINUTES', 10, 1, 1440),
+    scimAuthFailuresPerToken: int(env, 'SCIM_AUTH_FAILURES_PER_TOKEN', 20, 0, 1_000_000),
+    scimAuthFailuresPerIp: int(env, 'SCIM_AUTH_FAILURES_PER_IP', 100, 0, 1_000_000),
+    scimAuthFailureWindowMinutes: int(env, 'SCIM_AUTH_FAILURE_WINDOW_MINUTES', 15, 1, 1440),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']) ?? null,
     mailFrom: read(env, 'MAIL_FROM') ?? 'Identity Server <no-reply@localhost>',
   };

@@ -7,8 +7,11 @@ import {
   ApiOperation,
   ApiParam,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { Permission, Public, SignedIn } from '../common/decorators.js';
+import { RateLimitService } from '../auth/index.js';
+import { Meta, Permission, Public, SignedIn } from '../common/decorators.js';
+import type { RequestMeta } from '../common/principal.js';
 import {
   TenantCtx,
   UserCtx,
@@ -92,7 +95,10 @@ export class InvitationsController {
 @ApiTags('invitations')
 @Controller('api/v1/invitations')
 export class InvitationLinksController {
-  constructor(private readonly invitations: InvitationsService) {}
+  constructor(
+    private readonly invitations: InvitationsService,
+    private readonly rateLimits: RateLimitService,
+  ) {}
 
   @Get(':token')
   @Public()
@@ -102,7 +108,9 @@ export class InvitationLinksController {
   @ApiParam({ name: 'token', type: String, description: 'The token from the invitation link' })
   @ApiOkResponse({ type: InvitationPreviewDto })
   @ApiNotFoundResponse({ description: 'invitation_not_found: no invitation has this token' })
-  preview(@Param('token') token: string) {
+  @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
+  async preview(@Param('token') token: string, @Meta() meta: RequestMeta) {
+    await this.rateLimits.consume('invitation', meta.ip);
     return this.invitations.preview(token);
   }
 
@@ -116,7 +124,9 @@ export class InvitationLinksController {
   @ApiParam({ name: 'token', type: String, description: 'The token from the invitation link' })
   @ApiOkResponse({ type: AcceptedInvitationDto, description: 'The new membership' })
   @ApiGoneResponse({ description: 'invitation_expired, invitation_revoked' })
-  accept(@UserCtx() ctx: UserContext, @Param('token') token: string) {
+  @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
+  async accept(@UserCtx() ctx: UserContext, @Param('token') token: string) {
+    await this.rateLimits.consume('invitation', ctx.meta.ip);
     return this.invitations.accept(ctx, token);
   }
 }

@@ -22,6 +22,38 @@ const durations = new Histogram({
   registers: [registry],
 });
 
+/** Password sign-ins by outcome (`locked`: refused unchecked, at an attempt limit). */
+export const signIns = new Counter({
+  name: 'auth_sign_ins_total',
+  help: 'Sign-ins by method and result (success, failure, locked, mfa_required)',
+  labelNames: ['method', 'result'] as const,
+  registers: [registry],
+});
+
+/** A key reaching its attempt limit: account, ip, password (change) or mfa. */
+export const lockouts = new Counter({
+  name: 'auth_lockouts_total',
+  help: 'Attempt limits reached, by kind of key (account, ip, password, mfa)',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+
+/** Second-factor checks: required (asked for), success, failure, locked (refused unchecked). */
+export const mfaChallenges = new Counter({
+  name: 'auth_mfa_challenges_total',
+  help: 'Second-factor challenges by result (required, success, failure, locked)',
+  labelNames: ['result'] as const,
+  registers: [registry],
+});
+
+/** Requests refused by a rate limit, by the limit's name (a fixed, small set). */
+export const rateLimitRefusals = new Counter({
+  name: 'rate_limit_refusals_total',
+  help: 'Requests refused with 429 by a rate limit, by limit',
+  labelNames: ['limit'] as const,
+  registers: [registry],
+});
+
 /** Records every response under its route pattern (never the raw URL, to bound label cardinality). */
 export function installMetrics(fastify: FastifyInstance): void {
   if (!defaultsCollected) {

@@ -10,6 +10,7 @@ import { Scim1795600285015 } from './1795600285015-Scim.js';
 import { SeatCounter1795604292289 } from './1795604292289-SeatCounter.js';
 import { MembershipLifecycle1795700000000 } from './1795700000000-MembershipLifecycle.js';
 import { CredentialKeyHash1796154708186 } from './1796154708186-CredentialKeyHash.js';
+import { RateLimits1796168671978 } from './1796168671978-RateLimits.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SeatCounter1795604292289,
   MembershipLifecycle1795700000000,
   CredentialKeyHash1796154708186,
+  RateLimits1796168671978,
 ];

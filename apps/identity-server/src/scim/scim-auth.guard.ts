@@ -22,7 +22,9 @@ declare module 'fastify' {
 
 /**
  * SCIM routes are @Public() to the global guard and authenticated here: a SCIM bearer token
- * selects the tenant. Missing, unknown, revoked and expired tokens are 401 alike.
+ * selects the tenant. Missing, unknown, revoked and expired tokens are 401 alike; past the
+ * failure limits (per token prefix and per client address) failures answer 429 with Retry-After,
+ * in the SCIM error body (a DomainException, rendered by scimErrorRenderer).
  */
 @Injectable()
 export class ScimAuthGuard implements CanActivate {

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { parseSecret, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
+import { RateLimitService } from '../auth/index.js';
 import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { InvalidationService } from '../database/invalidation.service.js';
 import { ErrorCode } from '../common/errors.js';
@@ -58,6 +59,7 @@ export class ScimTokensService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     invalidation: InvalidationService,
+    private readonly rateLimits: RateLimitService,
   ) {
     this.store = new CredentialStore(SCIM_TOKENS, dataSource, audit, invalidation);
   }
@@ -95,8 +97,12 @@ export class ScimTokensService {
   }
 
   /**
-   * The caller a bearer credential stands for, or null. A failure is a security event: audited
-   * under the tenant whose token the prefix names, otherwise logged (never with the credential).
+   * The caller a bearer credential stands for, or null. A failure is a security event, counted per
+   * token prefix and per client address: the first in a window is audited under the tenant whose
+   * token the prefix names, and one more row when the prefix reaches its limit (with the count),
+   * never one per request, so a public prefix cannot flood a tenant's audit trail. Past either
+   * limit, failures answer 429. A valid token is never refused: failures of others do not lock a
+   * tenant's provisioning out. The credential itself is never stored or logged.
    */
   async authenticate(credential: string, meta: RequestMeta): Promise<ScimCaller | null> {
     const parsed = parseSecret(credential);
@@ -106,22 +112,53 @@ export class ScimTokensService {
         : ({ ok: false, reason: 'unknown_token', named: [] } as const);
     if (checked.ok) return { tenantId: checked.row.tenantId, tokenId: checked.row.id };
     const prefix = parsed ? `${parsed.kind}_${parsed.prefix}` : 'unrecognised';
+    const byAddress = await this.rateLimits.hitAddress('scim_auth_ip', meta.ip);
+    const byToken = parsed ? await this.rateLimits.hit('scim_auth_token', prefix) : null;
+    const tokenRule = this.rateLimits.rule('scim_auth_token');
+    const limited = [byAddress, byToken].filter((h) => h?.limited === true);
+    // Off (hits 0): every failure is audited, as without a limit.
+    const first = !limited.length && (byToken === null || byToken.hits <= 1);
+    const tripped = byToken !== null && tokenRule.max > 0 && byToken.hits === tokenRule.max;
+    const addressMax = this.rateLimits.rule('scim_auth_ip').max;
+    if (addressMax > 0 && byAddress.hits === addressMax)
+      this.logger.warn(
+        { ip: meta.ip },
+        'SCIM authentication failures from one address at the limit',
+      );
     if (checked.named.length === 0) {
-      this.logger.warn({ prefix, ip: meta.ip }, 'rejected SCIM credential');
-      return null;
+      if (first) this.logger.warn({ prefix, ip: meta.ip }, 'rejected SCIM credential');
+    } else if (first || tripped) {
+      await this.dataSource.transaction(async (em) => {
+        for (const token of checked.named) {
+          const event = {
+            tenantId: token.tenantId,
+            actor: { type: 'anonymous', id: meta.ip ?? 'unknown' },
+            target: { type: 'scim_token', id: token.id },
+            meta,
+          };
+          if (first)
+            await this.audit.record(em, {
+              ...event,
+              type: 'scim.auth.failed',
+              changes: { after: { reason: checked.reason, prefix } },
+            });
+          if (tripped)
+            await this.audit.record(em, {
+              ...event,
+              type: 'scim.auth.rate_limited',
+              changes: {
+                after: { prefix, failures: byToken.hits, windowMinutes: tokenRule.windowMinutes },
+              },
+            });
+        }
+      });
     }
-    await this.dataSource.transaction(async (em) => {
-      for (const token of checked.named) {
-        await this.audit.record(em, {
-          tenantId: token.tenantId,
-          type: 'scim.auth.failed',
-          actor: { type: 'anonymous', id: meta.ip ?? 'unknown' },
-          target: { type: 'scim_token', id: token.id },
-          meta,
-          changes: { after: { reason: checked.reason, prefix } },
-        });
-      }
-    });
+    if (limited.length > 0)
+      throw this.rateLimits.refusal({
+        hits: 0,
+        limited: true,
+        retryAfter: Math.max(...limited.map((h) => h!.retryAfter)),
+      });
     return null;
   }
 }

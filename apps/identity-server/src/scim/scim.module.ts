@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ThrottleModule } from '../auth/index.js';
 import { MembersModule } from '../members/index.js';
 import { TeamsModule } from '../teams/index.js';
 import { ScimAuthGuard } from './scim-auth.guard.js';
@@ -11,7 +12,7 @@ import { ScimUsersService } from './scim-users.service.js';
 
 /** SCIM 2.0 provisioning (RFC 7643, RFC 7644) under /scim/v2, and the tenant tokens it accepts. */
 @Module({
-  imports: [MembersModule, TeamsModule],
+  imports: [MembersModule, TeamsModule, ThrottleModule],
   controllers: [
     ScimTokensController,
     ScimDiscoveryController,

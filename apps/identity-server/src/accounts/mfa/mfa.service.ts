@@ -5,20 +5,27 @@ import { base32Encode, generateTotpSecret, SecretBox, totpUri, verifyTotp } from
 import { newId, secretMatches, sha256 } from '#database';
 import { AccountEntity } from '../account.entity.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { LoginThrottleService } from '../../auth/index.js';
 import { DomainException, ErrorCode } from '../../common/errors.js';
+import { mfaChallenges } from '../../metrics/metrics.js';
 import type { RequestMeta } from '../../common/principal.js';
 import { RecoveryCodeEntity } from './recovery-code.entity.js';
 
 const ISSUER = 'Identity Server';
 const RECOVERY_CODES = 10;
 
-/** TOTP (RFC 6238) second factor with single-use recovery codes. Seeds are sealed at rest. */
+/**
+ * TOTP (RFC 6238) second factor with single-use recovery codes. Seeds are sealed at rest. Every
+ * check of a code is an attempt on the account's MFA budget, reserved before the code is read:
+ * six digits do not survive parallel guessing otherwise.
+ */
 @Injectable()
 export class MfaService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   /** Starts enrolment: a new seed, not active until confirmed with a code. */
@@ -45,6 +52,14 @@ export class MfaService {
 
   /** Confirms enrolment with a current code; returns ten recovery codes, shown once. */
   async confirm(
+    accountId: string,
+    code: string,
+    meta: RequestMeta,
+  ): Promise<{ recoveryCodes: string[] }> {
+    return this.challenge(accountId, () => this.confirmChecked(accountId, code, meta));
+  }
+
+  private confirmChecked(
     accountId: string,
     code: string,
     meta: RequestMeta,
@@ -76,6 +91,10 @@ export class MfaService {
 
   /** Turns MFA off after a valid code (TOTP or recovery code). */
   async disable(accountId: string, code: string, meta: RequestMeta): Promise<void> {
+    await this.challenge(accountId, () => this.disableChecked(accountId, code, meta));
+  }
+
+  private async disableChecked(accountId: string, code: string, meta: RequestMeta): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       const account = await lockAccount(em, accountId);
       if (!account.totpConfirmedAt) throw new DomainException(ErrorCode.MfaNotEnabled);
@@ -91,16 +110,45 @@ export class MfaService {
     });
   }
 
-  /** The second factor at sign-in: a TOTP code (each accepted once) or an unused recovery code. */
+  /**
+   * The second factor at sign-in: a TOTP code (each accepted once) or an unused recovery code.
+   * Throws mfa_invalid (after `onFailure`, the caller's audit) or too_many_attempts.
+   */
   async verifyForLogin(
     account: AccountEntity,
     totp: string | undefined,
     recoveryCode: string | undefined,
-  ): Promise<boolean> {
-    return this.dataSource.transaction(async (em) => {
-      const locked = await lockAccount(em, account.id);
-      return this.check(em, locked, totp, recoveryCode);
+    onFailure: () => Promise<void>,
+  ): Promise<void> {
+    await this.challenge(account.id, async () => {
+      const ok = await this.dataSource.transaction(async (em) => {
+        const locked = await lockAccount(em, account.id);
+        return this.check(em, locked, totp, recoveryCode);
+      });
+      if (!ok) {
+        await onFailure();
+        throw new DomainException(ErrorCode.MfaInvalid);
+      }
     });
+  }
+
+  /** One attempt on the account's MFA budget, counted in auth_mfa_challenges_total. */
+  private async challenge<T>(accountId: string, check: () => Promise<T>): Promise<T> {
+    try {
+      const result = await this.throttle.attempt(
+        this.throttle.accountKeys('mfa', accountId),
+        [ErrorCode.MfaInvalid],
+        check,
+      );
+      mfaChallenges.inc({ result: 'success' });
+      return result;
+    } catch (error) {
+      if (error instanceof DomainException && error.code === ErrorCode.MfaInvalid)
+        mfaChallenges.inc({ result: 'failure' });
+      else if (error instanceof DomainException && error.code === ErrorCode.TooManyAttempts)
+        mfaChallenges.inc({ result: 'locked' });
+      throw error;
+    }
   }
 
   /** Checks either factor under the caller's row lock, consuming what it accepts. */
