@@ -166,6 +166,18 @@ describe('the edge: bodies, strings, cursors, content types, error bodies, heade
     });
   });
 
+  it('answers prototype keys in the query with a 4xx', async () => {
+    for (const query of [
+      '__proto__=1',
+      'constructor=1',
+      '__proto__[isAdmin]=1',
+      'hasOwnProperty=1',
+    ]) {
+      const res = await t.request('GET', `/api/v1/tenants?${query}`);
+      console.log(query, res.status, res.text.slice(0, 200));
+    }
+  });
+
   describe('NUL and unpaired surrogates', () => {
     it('refuses a NUL in the sign-in email as 400 invalid_string naming the field', async () => {
       const before = await state();
@@ -476,7 +488,9 @@ describe('the edge: bodies, strings, cursors, content types, error bodies, heade
           expectSecurityHeaders(res);
           expect(res.headers.get('cache-control')).toBe('no-store');
         } catch (error) {
-          throw new Error(`${label} (${res.status}): ${(error as Error).message}`);
+          throw new Error(`${label} (${res.status}): ${(error as Error).message}`, {
+            cause: error,
+          });
         }
       }
     });
@@ -507,6 +521,7 @@ describe('the edge: bodies, strings, cursors, content types, error bodies, heade
       expect(assets.every((a) => a.startsWith('/') || a.startsWith('./') || !a.includes(':'))).toBe(
         true,
       );
+      const headersOf: Record<string, string | null> = {};
       for (const asset of [
         '/docs/swagger-ui-init.js',
         '/docs/swagger-ui-bundle.js',
@@ -516,7 +531,15 @@ describe('the edge: bodies, strings, cursors, content types, error bodies, heade
         await res.arrayBuffer();
         expect(res.status).toBe(200);
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        headersOf[asset] = res.headers.get('cache-control');
       }
+      // the static files keep @fastify/static's caching; the page and its generated script do not
+      expect(headersOf).toEqual({
+        '/docs/swagger-ui-init.js': 'no-store',
+        '/docs/swagger-ui-bundle.js': expect.stringContaining('max-age'),
+        '/docs/swagger-ui.css': expect.stringContaining('max-age'),
+      });
+      expect(docs.headers.get('cache-control')).toBe('no-store');
       const init = await (await fetch(`${t.baseUrl}/docs/swagger-ui-init.js`)).text();
       expect(init).toContain('"validatorUrl": null');
     });

@@ -18,7 +18,13 @@ import { finishDocument, ProblemDto } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { sendProblem, toProblem } from './common/problem.filter.js';
 import { createClientErrorHandler } from './common/client-errors.js';
-import { bodyTooDeep, forbiddenKeyIn, jsonDepthExceeds } from './common/json-body.js';
+import {
+  bodyTooDeep,
+  forbiddenKeyIn,
+  forbiddenQueryKey,
+  hasPrototypeKey,
+  jsonDepthExceeds,
+} from './common/json-body.js';
 import { NO_STORE, securityHeaders } from './common/security-headers.js';
 import { badStrings, invalidStrings } from './common/strings.js';
 import type { AppConfig } from './config/config.js';
@@ -127,9 +133,14 @@ export async function createApp(
       parseJsonBody(request, body, done);
     },
   );
-  // NUL and unpaired surrogates are refused before any pipe, guard or handler sees them, in the
+  // `?__proto__=` and `?constructor=` are refused like those keys in a body (class-transformer
+  // would otherwise skip them silently). NUL and unpaired surrogates are refused before any pipe, guard or handler sees them, in the
   // body (at any depth, keys included), the query and the path parameters, on every route.
   fastify.addHook('preValidation', (request, _reply, done) => {
+    if (hasPrototypeKey(request.query)) {
+      done(forbiddenQueryKey());
+      return;
+    }
     const errors = [
       ...badStrings(request.params),
       ...badStrings(request.query),

@@ -12,13 +12,19 @@ interface ConnectionError extends Error {
   rawPacket?: unknown;
 }
 
-/** The method and target of the request line, when the refused packet starts with one. */
-function requestLineOf(packet: unknown): { target: string; complete: boolean } | null {
+/**
+ * The target of the request line, when the refused packet starts with one, and whether that line
+ * alone reaches the limit (it does when it does not end within the packet).
+ */
+function requestLineOf(packet: unknown): { target: string; tooLong: boolean } | null {
   if (!Buffer.isBuffer(packet)) return null;
-  const head = packet.subarray(0, 4096).toString('latin1');
-  const match = /^[A-Z]{3,10} (\/[^ \r\n]*)/.exec(head);
+  const match = /^[A-Z]{3,10} (\/[^ \r\n]*)/.exec(packet.subarray(0, 4096).toString('latin1'));
   if (!match) return null;
-  return { target: match[1] as string, complete: /\r?\n/.test(head) };
+  const end = packet.indexOf('\n');
+  return {
+    target: match[1] as string,
+    tooLong: end === -1 || end >= HEADER_LIMIT_KB * 1024,
+  };
 }
 
 /** What Node's HTTP parser refused, as a domain error with its stable code. */
@@ -27,8 +33,8 @@ export function clientErrorException(error: ConnectionError): DomainException {
     return new DomainException(ErrorCode.RequestTimeout, 'The request did not arrive in time');
   if (error.code === 'HPE_HEADER_OVERFLOW') {
     const line = requestLineOf(error.rawPacket);
-    // A request line that does not end within the limit is a URL too long, not headers.
-    if (line && !line.complete)
+    // A request line that reaches the limit by itself is a URL too long, not headers.
+    if (line?.tooLong)
       return new DomainException(
         ErrorCode.UriTooLong,
         `The URL exceeds the ${HEADER_LIMIT_KB} KB limit`,

@@ -89,7 +89,7 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.BodyTooDeep]: { status: 400, title: 'The request body is nested too deeply' },
   [ErrorCode.ForbiddenKey]: {
     status: 400,
-    title: 'The request body has a __proto__ or constructor.prototype key',
+    title: 'The body or query has a __proto__ or constructor key',
   },
   [ErrorCode.InvalidString]: {
     status: 400,

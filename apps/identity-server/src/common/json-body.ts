@@ -67,3 +67,16 @@ export function forbiddenKeyIn(text: string): DomainException | null {
     'The request body has a __proto__ or constructor.prototype key, which is not accepted',
   );
 }
+
+/** Whether a parsed query string has a `__proto__` or `constructor` parameter. */
+export function hasPrototypeKey(query: unknown): boolean {
+  if (query === null || typeof query !== 'object') return false;
+  return Object.hasOwn(query, '__proto__') || Object.hasOwn(query, 'constructor');
+}
+
+export function forbiddenQueryKey(): DomainException {
+  return new DomainException(
+    ErrorCode.ForbiddenKey,
+    'The query has a __proto__ or constructor parameter, which is not accepted',
+  );
+}
