@@ -17,11 +17,22 @@ import { createRootLogger, PinoNestLogger } from './common/logger.js';
 import { finishDocument, ProblemDto } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { sendProblem, toProblem } from './common/problem.filter.js';
+import { createClientErrorHandler } from './common/client-errors.js';
+import {
+  bodyTooDeep,
+  forbiddenKeyIn,
+  forbiddenQueryKey,
+  hasPrototypeKey,
+  jsonDepthExceeds,
+} from './common/json-body.js';
+import { NO_STORE, securityHeaders } from './common/security-headers.js';
+import { badStrings, invalidStrings } from './common/strings.js';
 import type { AppConfig } from './config/config.js';
 import { installMetrics } from './metrics/metrics.js';
-import { canonicalScimUrl, isScimPath } from './scim/index.js';
+import { canonicalScimUrl, isScimPath, scimErrorRenderer } from './scim/index.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+type ParserDone = (error: Error | null, body?: unknown) => void;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export interface CreatedApp {
@@ -35,6 +46,13 @@ export async function createApp(
   databaseUrl: string,
   logger: Pino = createRootLogger(config.logLevel),
 ): Promise<CreatedApp> {
+  const edgeHeaders = securityHeaders(config.publicUrl);
+  // Every answer carries the security headers; the handler's own Cache-Control is kept (the
+  // public JWKS, the static files of /docs), and any other answer is not stored.
+  const withEdgeHeaders = (reply: FastifyReply): void => {
+    for (const [name, value] of edgeHeaders) void reply.header(name, value);
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', NO_STORE);
+  };
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     // Fastify's two lines per request are replaced by the one below.
@@ -53,9 +71,22 @@ export async function createApp(
       const url = req.url ?? '/';
       return isScimPath(url) ? canonicalScimUrl(url) : url;
     },
-    // Errors fastify raises before routing (over-long or malformed URLs) answer problems too.
-    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
-      sendProblem(reply, toProblem(error, String(request.id)), request),
+    // Errors fastify raises before routing (over-long or malformed URLs) answer problems too,
+    // or SCIM error bodies on SCIM paths.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      withEdgeHeaders(reply);
+      if (scimErrorRenderer.matches(request.url)) scimErrorRenderer.send(reply, error, request);
+      else sendProblem(reply, toProblem(error, String(request.id)), request);
+    },
+    // What Node's HTTP parser refuses (431 headers over 16 KB, 400 unparsable requests, 408).
+    clientErrorHandler: createClientErrorHandler({
+      headers: edgeHeaders,
+      renderers: [scimErrorRenderer],
+    }),
+    // `__proto__` and `constructor.prototype` keys in a body are refused (forbidden_key), not
+    // silently removed: a client sending them is wrong or probing.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
     forceCloseConnections: 'idle',
   });
 
@@ -65,26 +96,59 @@ export async function createApp(
     {
       logger: new PinoNestLogger(logger),
       abortOnError: false,
+      // The body parsers are the ones below: JSON only (no form-encoded bodies), depth-limited.
+      bodyParser: false,
     },
   );
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
-  // JSON only: other bodies are 415 rather than strings that fail validation.
-  fastify.removeContentTypeParser('text/plain');
-  // SCIM bodies may be application/scim+json (RFC 7644 §3.1); the admin API answers 415 to it.
+  // JSON only: any other body (form-encoded, multipart, text) is 415 unsupported_media_type,
+  // and so is a body sent without a Content-Type.
+  fastify.removeAllContentTypeParsers();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  // The nesting depth is checked on the raw text, before JSON.parse and before the validation
+  // pipe's transformer could recurse into it.
+  const parseJsonBody = (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (jsonDepthExceeds(text)) {
+      done(bodyTooDeep(), undefined);
+      return;
+    }
+    void parseJson(request, text, (error: Error | null, value?: unknown) => {
+      if (error) done(forbiddenKeyIn(text) ?? error, undefined);
+      else done(null, value);
+    });
+  };
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+  // SCIM bodies may be application/scim+json (RFC 7644 §3.1); the admin API answers 415 to it.
   fastify.addContentTypeParser(
     'application/scim+json',
     { parseAs: 'string' },
-    (request: FastifyRequest, body: string | Buffer, done) => {
+    (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
       if (!isScimPath(request.url)) {
         done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('application/scim+json'), undefined);
         return;
       }
-      void parseJson(request, body.toString(), done);
+      parseJsonBody(request, body, done);
     },
   );
+  // `?__proto__=` and `?constructor=` are refused like those keys in a body (class-transformer
+  // would otherwise skip them silently). NUL and unpaired surrogates are refused before any pipe, guard or handler sees them, in the
+  // body (at any depth, keys included), the query and the path parameters, on every route.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (hasPrototypeKey(request.query)) {
+      done(forbiddenQueryKey());
+      return;
+    }
+    const errors = [
+      ...badStrings(request.params),
+      ...badStrings(request.query),
+      ...(request.body === undefined ? [] : badStrings(request.body)),
+    ];
+    if (errors.length > 0) done(invalidStrings(errors));
+    else done();
+  });
   // SCIM clients send DELETEs with a Content-Type and no body: there is nothing to parse.
   fastify.addHook('onRequest', (request, _reply, done) => {
     const length = request.headers['content-length'];
@@ -109,6 +173,7 @@ export async function createApp(
     done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
+    withEdgeHeaders(reply);
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
   });
@@ -147,6 +212,8 @@ export async function createApp(
     SwaggerModule.setup('docs', app, finishDocument(document), {
       jsonDocumentUrl: 'openapi.json',
       raw: ['json'],
+      // No badge fetched from validator.swagger.io: the CSP allows images from 'self' only.
+      swaggerOptions: { validatorUrl: null },
     });
   }
 

@@ -7,7 +7,12 @@ export interface CursorKey {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A UUID as PostgreSQL prints it (lower case), of a defined version and the RFC 9562 variant. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** The instant as Date#toISOString writes it: the only form encodeCursor produces. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** The longest cursor encodeCursor writes is 104 characters; 200 leaves room and no more. */
+const MAX_CURSOR_LENGTH = 200;
 
 export function encodeCursor(key: { at: Date; id: string }): string {
   return Buffer.from(JSON.stringify({ at: key.at.toISOString(), id: key.id })).toString(
@@ -15,19 +20,32 @@ export function encodeCursor(key: { at: Date; id: string }): string {
   );
 }
 
-/** Returns the decoded key, or null when the cursor is malformed (callers answer 400). */
+/**
+ * Returns the decoded key, or null when the cursor is not one encodeCursor could have written
+ * (callers answer 400): its exact encoding of `at` and `id`, `at` a real instant
+ * in toISOString's form (2026-02-30 is refused, not rolled over to March) and not before 1970,
+ * `id` a UUID.
+ */
 export function decodeCursor(cursor: string): CursorKey | null {
-  if (cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH) return null;
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const { at, id } = parsed as Record<string, unknown>;
-    if (typeof at !== 'string' || typeof id !== 'string' || !UUID.test(id)) return null;
-    if (Number.isNaN(Date.parse(at))) return null;
-    return { at, id };
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     return null;
   }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  const { at, id } = parsed as Record<string, unknown>;
+  if (typeof at !== 'string' || typeof id !== 'string') return null;
+  if (!UUID.test(id) || !ISO_INSTANT.test(at)) return null;
+  const time = new Date(at);
+  if (Number.isNaN(time.getTime()) || time.toISOString() !== at) return null;
+  // No row predates the epoch, and PostgreSQL has no year 0000.
+  if (time.getTime() < 0) return null;
+  // Byte for byte what encodeCursor writes: no extra keys, spacing, key order or base64 slack.
+  if (encodeCursor({ at: time, id }) !== cursor) return null;
+  return { at, id };
 }
 
 /**

@@ -103,6 +103,8 @@ export function sendProblem(
 export interface ErrorRenderer {
   matches(url: string): boolean;
   send(reply: FastifyReply, error: unknown, request: FastifyRequest): void;
+  /** The answer without a reply, for errors written to the socket (see client-errors.ts). */
+  answer(error: unknown): { status: number; contentType: string; body: unknown };
 }
 
 @Catch()

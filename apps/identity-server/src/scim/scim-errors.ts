@@ -29,6 +29,11 @@ const DOMAIN_TO_SCIM: Partial<Record<ErrorCode, { status: number; scimType?: Sci
   [ErrorCode.MalformedJson]: { status: 400, scimType: 'invalidSyntax' },
   [ErrorCode.ValidationFailed]: { status: 400, scimType: 'invalidValue' },
   [ErrorCode.MalformedUrl]: { status: 400, scimType: 'invalidSyntax' },
+  [ErrorCode.MalformedRequest]: { status: 400, scimType: 'invalidSyntax' },
+  [ErrorCode.BodyTooDeep]: { status: 400, scimType: 'invalidSyntax' },
+  [ErrorCode.ForbiddenKey]: { status: 400, scimType: 'invalidSyntax' },
+  // NUL and unpaired surrogates in a body, the query or the path (common/strings.ts).
+  [ErrorCode.InvalidString]: { status: 400, scimType: 'invalidValue' },
 };
 
 export interface ScimErrorBody {
@@ -73,8 +78,16 @@ export function sendScimError(reply: FastifyReply, error: unknown, request: Fast
   void reply.status(status).header('content-type', SCIM_CONTENT_TYPE).send(body);
 }
 
-/** Plugged into the global ProblemFilter by the app module: /scim/v2 answers RFC 7644 errors. */
-export const scimErrorRenderer: ErrorRenderer = { matches: isScimPath, send: sendScimError };
+/**
+ * Plugged into the global ProblemFilter by the app module, and into the app's handlers of errors
+ * raised before routing (bad URLs, over-long ids, the HTTP parser's refusals): /scim/v2 answers
+ * RFC 7644 errors.
+ */
+export const scimErrorRenderer: ErrorRenderer = {
+  matches: isScimPath,
+  send: sendScimError,
+  answer: (error) => ({ ...scimErrorOf(error), contentType: SCIM_CONTENT_TYPE }),
+};
 
 const ENDPOINTS = new Map(
   [

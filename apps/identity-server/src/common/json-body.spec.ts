@@ -1,0 +1,41 @@
+import { forbiddenKeyIn, jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body.js';
+import { ErrorCode } from './errors.js';
+
+const nest = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+describe('the JSON depth limit', () => {
+  it('lets bodies up to the limit through and refuses one level more', () => {
+    expect(jsonDepthExceeds(nest(MAX_JSON_DEPTH))).toBe(false);
+    expect(jsonDepthExceeds(nest(MAX_JSON_DEPTH + 1))).toBe(true);
+    expect(jsonDepthExceeds('{"a":'.repeat(40) + '1' + '}'.repeat(40))).toBe(true);
+  });
+
+  it('counts depth, not the number of containers', () => {
+    const wide = `[${Array.from({ length: 10_000 }, () => '{"a":[1,{"b":[]}]}').join(',')}]`;
+    expect(jsonDepthExceeds(wide)).toBe(false);
+  });
+
+  it('ignores brackets inside strings, escaped quotes included', () => {
+    expect(jsonDepthExceeds(JSON.stringify({ name: '['.repeat(1000) }))).toBe(false);
+    expect(jsonDepthExceeds(JSON.stringify({ name: `"\\${'{'.repeat(1000)}` }))).toBe(false);
+    expect(jsonDepthExceeds(`["\\\\",${nest(40)}]`)).toBe(true);
+  });
+
+  it('refuses the 450,000-level body of the issue', () => {
+    expect(jsonDepthExceeds(nest(450_000))).toBe(true);
+  });
+
+  it('leaves malformed text to JSON.parse', () => {
+    expect(jsonDepthExceeds(']]]]{')).toBe(false);
+    expect(jsonDepthExceeds('"unterminated [[[[')).toBe(false);
+  });
+});
+
+describe('prototype keys', () => {
+  it('are told apart from malformed JSON', () => {
+    expect(forbiddenKeyIn('{"__proto__":{"x":1}}')?.code).toBe(ErrorCode.ForbiddenKey);
+    expect(forbiddenKeyIn('{"constructor":{"prototype":{}}}')?.code).toBe(ErrorCode.ForbiddenKey);
+    expect(forbiddenKeyIn('{"__proto__":')).toBeNull();
+    expect(forbiddenKeyIn('{')).toBeNull();
+  });
+});

@@ -1,0 +1,82 @@
+import { DomainException, ErrorCode } from './errors.js';
+
+/**
+ * The deepest nesting of arrays and objects a request body may have. The deepest body the API
+ * and SCIM define (a SCIM PATCH with a complex value) has 6 levels; 32 leaves room for clients
+ * while keeping every later step that walks the value (class-transformer, the validators, the
+ * string check) far from the stack limit.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * Whether the JSON text nests arrays and objects deeper than `limit`, counted on the raw text in
+ * one pass (brackets inside strings do not count), so that a hostile body is refused before
+ * JSON.parse builds it and before anything recurses into it. Malformed text is left to JSON.parse.
+ */
+export function jsonDepthExceeds(text: string, limit = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // Skip the string: to the next quote that is not escaped.
+      for (i++; i < length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === BACKSLASH) i++;
+        else if (s === QUOTE) break;
+      }
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > limit) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+export function bodyTooDeep(limit = MAX_JSON_DEPTH): DomainException {
+  return new DomainException(
+    ErrorCode.BodyTooDeep,
+    `The request body nests arrays and objects more than ${limit} levels deep`,
+  );
+}
+
+/**
+ * What a prototype key in a body becomes. Fastify's JSON parser refuses `__proto__` and
+ * `constructor.prototype` (onProtoPoisoning and onConstructorPoisoning are 'error') with the
+ * same error as malformed JSON; this tells the two apart, reading as its own code when the text
+ * itself is valid JSON. Only called on a refused body, so the second parse costs nothing on the
+ * normal path.
+ */
+export function forbiddenKeyIn(text: string): DomainException | null {
+  if (!text.includes('__proto__') && !text.includes('constructor')) return null;
+  try {
+    JSON.parse(text);
+  } catch {
+    return null;
+  }
+  return new DomainException(
+    ErrorCode.ForbiddenKey,
+    'The request body has a __proto__ or constructor.prototype key, which is not accepted',
+  );
+}
+
+/** Whether a parsed query string has a `__proto__` or `constructor` parameter. */
+export function hasPrototypeKey(query: unknown): boolean {
+  if (query === null || typeof query !== 'object') return false;
+  return Object.hasOwn(query, '__proto__') || Object.hasOwn(query, 'constructor');
+}
+
+export function forbiddenQueryKey(): DomainException {
+  return new DomainException(
+    ErrorCode.ForbiddenKey,
+    'The query has a __proto__ or constructor parameter, which is not accepted',
+  );
+}
