@@ -25,6 +25,7 @@ interface Failure {
   body: string;
   cause: string;
   where: string;
+  log?: string;
 }
 
 /** Deletes and sign-outs last (deepest paths first), so they do not remove what others use. */
@@ -44,26 +45,32 @@ const normalize = (s: string) =>
     .slice(0, 160);
 
 /** What went wrong, to group failures by (the logged error), and where (its first frames). */
-function causeOf(t: TestApp, res: FuzzResponse, problem: string): { cause: string; where: string } {
-  const body = (typeof res.body === 'object' && res.body) || {};
+function causeOf(
+  t: TestApp,
+  res: FuzzResponse,
+  problem: string,
+): { cause: string; where: string; log?: string } {
+  const body = ((typeof res.body === 'object' && res.body) || {}) as Record<string, unknown>;
   if (res.status >= 500) {
     const errorId =
-      (body as { errorId?: string }).errorId ??
-      /error id ([0-9a-f-]{36})/.exec(String((body as { detail?: string }).detail))?.[1];
+      (typeof body.errorId === 'string' ? body.errorId : undefined) ??
+      /error id ([0-9a-f-]{36})/.exec(typeof body.detail === 'string' ? body.detail : '')?.[1];
     const line = errorId
       ? t.logs.find((l) => l.includes(errorId) && l.includes('stack'))
       : undefined;
     if (line) {
       const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? '?';
       const ours = /(?:apps|libs)\/[\w/.-]+\.[jt]s:\d+/.exec(line)?.[0];
-      const theirs = /node_modules\/((?:@[\w.-]+\/)?[\w.-]+)\//.exec(line)?.[1];
+      // Else the first frame, by file (source maps put node_modules sources in odd places).
+      const first = /\\n\s+at (?:[^\\]*?\()?(?:[^()\\]*\/)?([^/()\\]+:\d+):\d+/.exec(line)?.[1];
       return {
         cause: `${res.status} ${normalize(message)}`,
-        where: ours ?? (theirs ? `in ${theirs}` : '?'),
+        where: ours ?? first ?? '?',
+        ...(process.env.FUZZ_REPORT ? { log: line.slice(0, 1500) } : {}),
       };
     }
     return {
-      cause: `${res.status} ${normalize(String((body as any).detail ?? res.text))}`,
+      cause: `${res.status} ${normalize(typeof body.detail === 'string' ? body.detail : res.text)}`,
       where: '?',
     };
   }

@@ -220,6 +220,7 @@ export async function seedFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
         return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () => item);
       }
       case 'object':
+      case undefined:
       default: {
         const out: Record<string, unknown> = {};
         for (const key of schema.required ?? []) {

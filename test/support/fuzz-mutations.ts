@@ -43,6 +43,9 @@ export type Category =
   | 'content-type'
   | 'unexpected-body'
   | 'http'
+  | 'method'
+  | 'path-shape'
+  | 'header'
   | 'baseline';
 
 export interface Mutation {
@@ -71,7 +74,7 @@ const QUOTA: Record<Category, number> = {
   'body-long': 2,
   'body-nul': 3,
   'body-surrogate': 3,
-  'body-odd': 2,
+  'body-odd': 4,
   'body-deep': 2,
   'body-proto': 3,
   'body-whole': 3,
@@ -79,6 +82,9 @@ const QUOTA: Record<Category, number> = {
   'content-type': 4,
   'unexpected-body': 2,
   http: 1,
+  method: 1,
+  'path-shape': 1,
+  header: 2,
   baseline: 1,
 };
 
@@ -132,7 +138,12 @@ function without(root: unknown, path: Key[]): unknown {
 }
 
 const show = (path: Key[]) =>
-  '$' + path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+  '$' +
+  path
+    .map((k) =>
+      typeof k === 'number' ? `[${k}]` : /^[\w$-]+$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`,
+    )
+    .join('');
 const brief = (v: unknown) => {
   if (v instanceof RawJson) return v.label;
   const s = typeof v === 'string' && v.length > 40 ? `<${v.length} chars>` : JSON.stringify(v);
@@ -192,7 +203,10 @@ export function mutationsOf(op: FuzzOperation, fx: FuzzFixtures, rnd: Random): M
     op.template.replace(/\{(\w+)\}/g, (_m, name: string) => overrides[name] ?? pathValues[name]!);
   const baseQuery: [string, string][] = op.queryParams
     .filter((p) => p.required)
-    .map((p) => [p.name, p.schema?.enum?.[0] !== undefined ? String(p.schema.enum[0]) : '1']);
+    .map((p) => [
+      p.name,
+      encodeURIComponent(JSON.stringify(p.schema?.enum?.[0] ?? 1).replace(/^"|"$/g, '')),
+    ]);
   const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
   const request = (
@@ -435,6 +449,34 @@ export function mutationsOf(op: FuzzOperation, fx: FuzzFixtures, rnd: Random): M
       request({ payload: DEEP_ARRAY, headers: { 'content-type': 'application/json' } }),
     );
   }
+
+  // The router: methods the path does not serve, odd spellings of the path.
+  for (const method of op.undeclaredMethods)
+    add('method', `method ${method}`, { ...request(), method });
+  for (const [label, path] of [
+    ['trailing slash', `${pathWith()}/`],
+    ['doubled slash', pathWith().replace(/\/([^/]*)$/, '//$1')],
+    ['upper case', pathWith().toUpperCase()],
+    ['dot segment', pathWith().replace(/\/([^/]*)$/, '/./$1')],
+    ['encoded slash', pathWith().replace(/\/([^/]*)$/, '%2F$1')],
+  ] as [string, string][])
+    add('path-shape', `path ${label}`, request({ path }));
+  // Headers the server reads.
+  for (const [name, value] of [
+    ['x-request-id', 'a'.repeat(300)],
+    ['x-request-id', '../\u00ff'],
+    ['accept', 'application/xml'],
+    ['x-forwarded-for', '1.2.3.4, garbage'],
+    ...(op.scim && op.method !== 'GET' && op.method !== 'POST'
+      ? [
+          ['if-match', 'W/"garbage"'],
+          ['if-match', '"'],
+          ['if-match', `W/"${'9'.repeat(5_000)}"`],
+          ['if-match', '*, W/"1"'],
+        ]
+      : []),
+  ] as [string, string][])
+    add('header', `header ${name}: ${value.slice(0, 30)}`, request({ headers: { [name]: value } }));
 
   // Over a real socket: what only Node's parser sees.
   const someId = op.pathParams[op.pathParams.length - 1]?.name;

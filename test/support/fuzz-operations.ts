@@ -68,7 +68,11 @@ export interface FuzzOperation {
   /** Resolved ($ref and allOf inlined); undefined when the operation takes no body. */
   body?: Schema;
   bodyRequired: boolean;
+  /** Methods the same path does not serve: sent to check the router's refusal. */
+  undeclaredMethods: string[];
 }
+
+const PROBE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -139,6 +143,7 @@ export function documentOperations(doc: FuzzDocument): FuzzOperation[] {
         queryParams: params.filter((p) => p.in === 'query'),
         ...(bodySchema ? { body: resolveSchema(doc, bodySchema) } : {}),
         bodyRequired: op.requestBody?.required ?? false,
+        undeclaredMethods: PROBE_METHODS.filter((m) => !(m.toLowerCase() in methods)),
       });
     }
   }
@@ -189,9 +194,14 @@ export function scimOperations(app: NestFastifyApplication): FuzzOperation[] {
           queryParams: query,
           ...(['POST', 'PUT', 'PATCH'].includes(method) ? { body: { type: 'object' } } : {}),
           bodyRequired: ['POST', 'PUT', 'PATCH'].includes(method),
+          undeclaredMethods: [],
         });
       }
     }
+  }
+  for (const op of out) {
+    const served = out.filter((o) => o.template === op.template).map((o) => o.method);
+    op.undeclaredMethods = PROBE_METHODS.filter((m) => !served.includes(m));
   }
   return out;
 }

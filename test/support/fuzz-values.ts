@@ -81,6 +81,16 @@ export const ODD_STRINGS = [
   '<script>',
   '9'.repeat(400),
   '2026-02-30T00:00:00Z',
+  '+275760-09-13T00:00:00.000Z',
+  '-000001-01-01T00:00:00Z',
+  '1970-01-01T00:00:00Z',
+  '24:00',
+  '0.0.0.0/0',
+  '256.1.1.1/33',
+  '::ffff:1.2.3.4/129',
+  'Not/AZone',
+  'x@',
+  'javascript:alert(1)',
 ];
 
 /** A value of each JSON type; wrong-type mutations take those that differ from the declared one. */
