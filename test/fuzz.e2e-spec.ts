@@ -11,8 +11,10 @@ import {
 import { answerProblem, send, type FuzzResponse } from './support/fuzz-transport.js';
 import { fuzzSeed, random } from './support/fuzz-values.js';
 
+/** FUZZ_SCALE=<n> multiplies the requests of each operation, for a longer hunt. */
+const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE) || 1);
 /** At most this many requests in all (each operation gets its share, at least one). */
-const MAX_REQUESTS = 4_000;
+const MAX_REQUESTS = 4_000 * SCALE;
 /** The share of refused writes (4xx but 401, 403, 429) checked to have changed nothing. */
 const FINGERPRINT_SHARE = 0.12;
 const WRITES = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -123,95 +125,102 @@ describe('the server under generated hostile input', () => {
       ARGON2_ITERATIONS: '1',
       LOGIN_MAX_FAILURES_PER_ACCOUNT: '1000',
       LOGIN_MAX_FAILURES_PER_IP: '100000',
+      // Rate limits per address: every request here comes from 127.0.0.1.
+      SIGNUP_RATE_LIMIT: '100000',
+      INVITATION_RATE_LIMIT: '100000',
     });
   });
   afterAll(async () => {
     await t.close();
   });
 
-  it('answers every mutated request of every operation without a 5xx, in its error format, changing nothing it refuses', async () => {
-    const started = Date.now();
-    const seed = fuzzSeed();
-    const rnd = random(seed);
-    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-    const operations = attackOrder([
-      ...documentOperations(document as FuzzDocument),
-      ...scimOperations(t.app),
-    ]);
-    const fixtures = await seedFuzzFixtures(t);
-    const fingerprint = await fingerprinter(t);
-    // The fingerprint sees a change: else "nothing changed" below would prove nothing.
-    const unchanged = await fingerprint();
-    await t.sql('UPDATE tenants SET name = name || $2 WHERE id = $1', [
-      fixtures.otherTenantId,
-      '.',
-    ]);
-    expect(fingerprintDiff(unchanged, await fingerprint()).map((d) => d.split(' ')[0])).toEqual([
-      'tenants',
-    ]);
+  it(
+    'answers every mutated request of every operation without a 5xx, in its error format, changing nothing it refuses',
+    async () => {
+      const started = Date.now();
+      const seed = fuzzSeed();
+      const rnd = random(seed);
+      const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+      const operations = attackOrder([
+        ...documentOperations(document as FuzzDocument),
+        ...scimOperations(t.app),
+      ]);
+      const fixtures = await seedFuzzFixtures(t);
+      const fingerprint = await fingerprinter(t);
+      // The fingerprint sees a change: else "nothing changed" below would prove nothing.
+      const unchanged = await fingerprint();
+      await t.sql('UPDATE tenants SET name = name || $2 WHERE id = $1', [
+        fixtures.otherTenantId,
+        '.',
+      ]);
+      expect(fingerprintDiff(unchanged, await fingerprint()).map((d) => d.split(' ')[0])).toEqual([
+        'tenants',
+      ]);
 
-    const failures: Failure[] = [];
-    const requestsOf = new Map(operations.map((op) => [op.name, 0]));
-    const classes: Record<string, number> = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
-    let requests = 0;
-    let fingerprinted = 0;
-    const healed: string[] = [];
+      const failures: Failure[] = [];
+      const requestsOf = new Map(operations.map((op) => [op.name, 0]));
+      const classes: Record<string, number> = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+      let requests = 0;
+      let fingerprinted = 0;
+      const healed: string[] = [];
 
-    for (const [index, op] of operations.entries()) {
-      const share = Math.max(
-        1,
-        Math.floor((MAX_REQUESTS - requests) / (operations.length - index)),
-      );
-      const mutations = mutationsOf(op, fixtures, rnd);
-      // Over its share: keep the baseline (last) and a seeded sample of the rest.
-      const chosen =
-        mutations.length <= share
-          ? mutations
-          : [...rnd.sample(mutations.slice(0, -1), share - 1), mutations[mutations.length - 1]!];
-      for (const m of chosen) {
-        const check = WRITES.includes(op.method) && rnd.chance(FINGERPRINT_SHARE);
-        const before = check ? await fingerprint() : undefined;
-        const res = await send(t, m.request);
-        requests += 1;
-        requestsOf.set(op.name, (requestsOf.get(op.name) ?? 0) + 1);
-        classes[`${String(res.status).charAt(0)}xx`] =
-          (classes[`${String(res.status).charAt(0)}xx`] ?? 0) + 1;
-        const fail = (problem: string) =>
-          failures.push({
-            operation: op.name,
-            mutation: m.name,
-            problem,
-            status: res.status,
-            body: res.text.slice(0, 400),
-            ...causeOf(t, res, problem),
-          });
-        const problem = answerProblem(m.request, res);
-        if (problem) fail(problem);
-        else if (m.mustRefuse && res.status < 400)
-          fail(`accepted with ${res.status}: ${m.mustRefuse}`);
-        else if (before && res.status >= 400 && ![401, 403, 429].includes(res.status)) {
-          fingerprinted += 1;
-          const changed = fingerprintDiff(before, await fingerprint());
-          if (changed.length > 0)
-            fail(`refused with ${res.status} but changed ${changed.join(', ')}`);
+      for (const [index, op] of operations.entries()) {
+        const share = Math.max(
+          1,
+          Math.floor((MAX_REQUESTS - requests) / (operations.length - index)),
+        );
+        const mutations = mutationsOf(op, fixtures, rnd, SCALE);
+        // Over its share: keep the baseline (last) and a seeded sample of the rest.
+        const chosen =
+          mutations.length <= share
+            ? mutations
+            : [...rnd.sample(mutations.slice(0, -1), share - 1), mutations[mutations.length - 1]!];
+        for (const m of chosen) {
+          const check = WRITES.includes(op.method) && rnd.chance(FINGERPRINT_SHARE);
+          const before = check ? await fingerprint() : undefined;
+          const res = await send(t, m.request);
+          requests += 1;
+          requestsOf.set(op.name, (requestsOf.get(op.name) ?? 0) + 1);
+          classes[`${String(res.status).charAt(0)}xx`] =
+            (classes[`${String(res.status).charAt(0)}xx`] ?? 0) + 1;
+          const fail = (problem: string) =>
+            failures.push({
+              operation: op.name,
+              mutation: m.name,
+              problem,
+              status: res.status,
+              body: res.text.slice(0, 400),
+              ...causeOf(t, res, problem),
+            });
+          const problem = answerProblem(m.request, res);
+          if (problem) fail(problem);
+          else if (m.mustRefuse && res.status < 400)
+            fail(`accepted with ${res.status}: ${m.mustRefuse}`);
+          else if (before && res.status >= 400 && ![401, 403, 429].includes(res.status)) {
+            fingerprinted += 1;
+            const changed = fingerprintDiff(before, await fingerprint());
+            if (changed.length > 0)
+              fail(`refused with ${res.status} but changed ${changed.join(', ')}`);
+          }
         }
+        if (WRITES.includes(op.method)) healed.push(...(await fixtures.heal()));
       }
-      if (WRITES.includes(op.method)) healed.push(...(await fixtures.heal()));
-    }
 
-    const uncovered = [...requestsOf].filter(([, n]) => n === 0).map(([name]) => name);
-    const scim = operations.filter((op) => op.scim).length;
-    console.log(
-      `fuzz: seed ${seed}, ${requests} requests, ${operations.length - uncovered.length}/${operations.length} operations ` +
-        `(${operations.length - scim} from /openapi.json, ${scim} SCIM), ` +
-        `2xx ${classes['2xx']}, 4xx ${classes['4xx']}, 5xx ${classes['5xx']}` +
-        `${classes['3xx'] || classes['0xx'] ? `, other ${(classes['3xx'] ?? 0) + (classes['0xx'] ?? 0)}` : ''}, ` +
-        `${fingerprinted} refused writes checked unchanged, ${failures.length} bad answers, ` +
-        `${((Date.now() - started) / 1000).toFixed(1)} s` +
-        (healed.length ? `; re-made ${[...new Set(healed)].join(', ')}` : ''),
-    );
-    expect(uncovered).toEqual([]);
-    if (process.env.FUZZ_REPORT) writeFileSync(process.env.FUZZ_REPORT, JSON.stringify(failures));
-    if (failures.length > 0) throw new Error(report(seed, failures));
-  }, 120_000);
+      const uncovered = [...requestsOf].filter(([, n]) => n === 0).map(([name]) => name);
+      const scim = operations.filter((op) => op.scim).length;
+      console.log(
+        `fuzz: seed ${seed}, ${requests} requests, ${operations.length - uncovered.length}/${operations.length} operations ` +
+          `(${operations.length - scim} from /openapi.json, ${scim} SCIM), ` +
+          `2xx ${classes['2xx']}, 4xx ${classes['4xx']}, 5xx ${classes['5xx']}` +
+          `${classes['3xx'] || classes['0xx'] ? `, other ${(classes['3xx'] ?? 0) + (classes['0xx'] ?? 0)}` : ''}, ` +
+          `${fingerprinted} refused writes checked unchanged, ${failures.length} bad answers, ` +
+          `${((Date.now() - started) / 1000).toFixed(1)} s` +
+          (healed.length ? `; re-made ${[...new Set(healed)].join(', ')}` : ''),
+      );
+      expect(uncovered).toEqual([]);
+      if (process.env.FUZZ_REPORT) writeFileSync(process.env.FUZZ_REPORT, JSON.stringify(failures));
+      if (failures.length > 0) throw new Error(report(seed, failures));
+    },
+    120_000 * SCALE,
+  );
 });

@@ -301,7 +301,8 @@ const NOISE_COLUMNS: Record<string, string[]> = {
   '*': ['last_used_at', 'last_seen_at', 'last_active_at'],
   outbox_messages: ['status', 'attempts', 'next_attempt_at', 'last_error', 'sent_at'],
 };
-const SKIPPED_TABLES = ['schema_migrations'];
+/** Bookkeeping that refused requests update by design: attempt and rate-limit counters. */
+const SKIPPED_TABLES = ['schema_migrations', 'auth_throttle', 'rate_limits'];
 
 /**
  * A cheap fingerprint of everything stored: per table, the row count and a hash of the rows
