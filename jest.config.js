@@ -23,7 +23,7 @@ const transform = {
  * 20.19+ allows that require; Jest on Node 20 does not, so that one package is compiled to
  * CommonJS for the tests.
  */
-const esmOnlyRequiredFromCjs = ['content-disposition'];
+const esmOnlyRequiredFromCjs = ['content-disposition', 'cookie'];
 
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -65,6 +65,8 @@ export class AuthorizeBatchDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  // ValidateNested alone lets an item that is an array through (it validates that array's items).
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AuthorizeDto)
   checks!: AuthorizeDto[];
