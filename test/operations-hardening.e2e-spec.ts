@@ -67,8 +67,12 @@ describe('operations hardening: readiness, metrics, request logs', () => {
       // Waiting requests are visible while the pool is exhausted.
       const waiting = dataSource.query('SELECT 1');
       await new Promise((r) => setTimeout(r, 50));
-      expect(sample(await metrics(), 'identity_db_pool_connections', { state: 'waiting' })).toBe(1);
-      await held.pop()!.rollbackTransaction();
+      expect(
+        sample(await metrics(), 'identity_db_pool_connections', { state: 'waiting' }),
+      ).toBeGreaterThanOrEqual(1);
+      const freed = held.pop()!;
+      await freed.rollbackTransaction();
+      await freed.release();
       await waiting;
     } finally {
       for (const runner of held.splice(0)) {

@@ -5,7 +5,7 @@ import type { PoolStats } from '../metrics/metrics.js';
 /** The pg Pool behind TypeORM's PostgreSQL driver (null before it is initialised or after). */
 export function poolOf(dataSource: DataSource): pg.Pool | null {
   if (!dataSource.isInitialized) return null;
-  return ((dataSource.driver as unknown as { master?: pg.Pool }).master ?? null) as pg.Pool | null;
+  return (dataSource.driver as unknown as { master?: pg.Pool }).master ?? null;
 }
 
 export function poolStats(dataSource: DataSource): PoolStats | null {

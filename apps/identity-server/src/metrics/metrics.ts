@@ -87,15 +87,16 @@ export function registerOutboxBacklog(read: (() => Promise<OutboxBacklog | null>
   sources.outbox = read;
 }
 
-/** One backlog query per scrape, shared by the gauges that show it. */
-let backlogRead: { at: number; result: Promise<OutboxBacklog | null> } | null = null;
+/** One backlog query per scrape, shared by the gauges that show it (collected in parallel). */
+let backlogRead: Promise<OutboxBacklog | null> | null = null;
 function outboxBacklog(): Promise<OutboxBacklog | null> {
-  const now = Date.now();
-  if (!backlogRead || now - backlogRead.at > 1000) {
+  if (!backlogRead) {
     const read = sources.outbox;
-    backlogRead = { at: now, result: read ? read().catch(() => null) : Promise.resolve(null) };
+    backlogRead = (read ? read().catch(() => null) : Promise.resolve(null)).finally(() => {
+      backlogRead = null;
+    });
   }
-  return backlogRead.result;
+  return backlogRead;
 }
 
 new Gauge({

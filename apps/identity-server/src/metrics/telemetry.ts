@@ -167,7 +167,7 @@ async function traceSql(): Promise<void> {
       if (error) {
         span.setStatus({
           code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
+          message: error instanceof Error ? error.message : 'query failed',
         });
       }
       span.end();
