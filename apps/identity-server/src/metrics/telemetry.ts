@@ -1,5 +1,6 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { markTracingEnabled, tracer } from './tracing.js';
+import type * as OtelApi from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { enableTracing } from './tracing.js';
 
 /**
  * OpenTelemetry traces, configured by the standard `OTEL_*` variables and off by default. Tracing
@@ -37,7 +38,8 @@ export async function startTelemetry(
   warn: (message: string) => void,
 ): Promise<Telemetry | null> {
   if (!tracingRequested(env)) return null;
-  const [sdk, hooks, core, resources] = await Promise.all([
+  const [api, sdk, hooks, core, resources] = await Promise.all([
+    import('@opentelemetry/api'),
     import('@opentelemetry/sdk-trace'),
     import('@opentelemetry/context-async-hooks'),
     import('@opentelemetry/core'),
@@ -75,15 +77,14 @@ export async function startTelemetry(
     sampler: samplerOf(sdk, env, warn),
     spanProcessors: processors,
   });
-  context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(
+  api.context.setGlobalContextManager(new hooks.AsyncLocalStorageContextManager().enable());
+  api.propagation.setGlobalPropagator(
     new core.CompositePropagator({
       propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
     }),
   );
-  trace.setGlobalTracerProvider(provider);
-  await traceSql();
-  markTracingEnabled();
+  api.trace.setGlobalTracerProvider(provider);
+  await traceSql(api, enableTracing(api));
   return {
     async shutdown() {
       await provider.shutdown().catch(() => undefined);
@@ -136,7 +137,8 @@ type QueryFn = (...args: unknown[]) => unknown;
  * A CLIENT span around every statement a pg client runs inside a traced operation (TypeORM's
  * pool included): the statement text with its placeholders, never the bound values.
  */
-async function traceSql(): Promise<void> {
+async function traceSql(api: typeof OtelApi, tracer: Tracer): Promise<void> {
+  const { context, SpanKind, SpanStatusCode, trace } = api;
   const pg = (await import('pg')).default;
   const proto = pg.Client.prototype as unknown as { query: QueryFn };
   const original = proto.query;

@@ -1,36 +1,34 @@
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Context,
-  type Span,
-} from '@opentelemetry/api';
+import type * as OtelApi from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /**
- * Manual OpenTelemetry spans through `@opentelemetry/api` only. Without a registered SDK (the
- * default: see telemetry.ts) every call here is the API's no-op, and the HTTP and SQL hooks are
- * not even installed, so tracing that is off costs nothing measurable.
+ * Manual OpenTelemetry spans. Tracing is off by default (see telemetry.ts): then no SDK module
+ * is loaded, the HTTP and SQL hooks are not installed, and the helpers here run their work
+ * directly (this module does not even import `@opentelemetry/api` until tracing starts).
  */
-export const tracer = trace.getTracer('identity-server');
+let otel: { api: typeof OtelApi; tracer: Tracer } | null = null;
 
-let enabled = false;
-
-/** Set once by telemetry.ts after it registered the SDK. */
-export function markTracingEnabled(): void {
-  enabled = true;
+/** Called once by telemetry.ts after it registered the SDK. */
+export function enableTracing(api: typeof OtelApi): Tracer {
+  const tracer = api.trace.getTracer('identity-server');
+  otel = { api, tracer };
+  return tracer;
 }
 
 export function tracingEnabled(): boolean {
-  return enabled;
+  return otel !== null;
 }
+
+/** What background work may record on its span; a no-op when tracing is off. */
+export interface SpanAttributes {
+  setAttribute(key: string, value: string | number): unknown;
+}
+const NO_SPAN: SpanAttributes = { setAttribute: () => undefined };
 
 /** The trace id of the active span, for log lines; undefined when tracing is off. */
 export function activeTraceId(request: FastifyRequest): string | undefined {
-  if (!enabled) return undefined;
+  if (!otel) return undefined;
   return spans.get(request)?.span.spanContext().traceId;
 }
 
@@ -42,7 +40,9 @@ const spans = new WeakMap<FastifyRequest, { span: Span; ctx: Context; ended: boo
  * the active context for the hooks and the handler, so SQL spans become its children.
  */
 export function installTracing(fastify: FastifyInstance): void {
-  if (!enabled) return;
+  if (!otel) return;
+  const { tracer } = otel;
+  const { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } = otel.api;
   fastify.addHook('onRequest', (request, _reply, done) => {
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = tracer.startSpan(
@@ -94,18 +94,19 @@ export function installTracing(fastify: FastifyInstance): void {
 
 /**
  * Runs `work` in a new root span (background work such as outbox delivery, not a child of the
- * request that happened to trigger it). A no-op span when tracing is off.
+ * request that happened to trigger it).
  */
 export async function inRootSpan<T>(
   name: string,
   attributes: Record<string, string | number>,
-  work: (span: Span) => Promise<T>,
+  work: (span: SpanAttributes) => Promise<T>,
 ): Promise<T> {
-  if (!enabled) return work(trace.wrapSpanContext(INVALID));
-  return tracer.startActiveSpan(
+  if (!otel) return work(NO_SPAN);
+  const { SpanKind, SpanStatusCode } = otel.api;
+  return otel.tracer.startActiveSpan(
     name,
     { root: true, kind: SpanKind.INTERNAL, attributes },
-    async (span) => {
+    async (span: Span) => {
       try {
         return await work(span);
       } catch (error) {
@@ -121,7 +122,5 @@ export async function inRootSpan<T>(
 
 /** Runs `work` outside any active span, e.g. background work that a request only triggered. */
 export function outsideTrace<T>(work: () => T): T {
-  return enabled ? context.with(ROOT_CONTEXT, work) : work();
+  return otel ? otel.api.context.with(otel.api.ROOT_CONTEXT, work) : work();
 }
-
-const INVALID = { traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 };
