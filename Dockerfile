@@ -18,6 +18,8 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/package.json ./package.json
 RUN mkdir -p /var/lib/identity-server && chown node:node /var/lib/identity-server
+# The embedded PostgreSQL, its password and the generated keys live here: mount a volume on it.
+VOLUME /var/lib/identity-server
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \

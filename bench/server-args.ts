@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
  */
 export function serverArgs(): string[] {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
-  const [node, ...args] = pkg.scripts.start.split(/\s+/).filter(Boolean);
+  // `exec` replaces npm's `sh -c` with node, so that npm's forwarded signals reach the server.
+  const [node, ...args] = pkg.scripts.start
+    .split(/\s+/)
+    .filter(Boolean)
+    .filter((word, i) => !(i === 0 && word === 'exec'));
   if (node !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
   return args;
 }

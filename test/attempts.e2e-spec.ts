@@ -226,15 +226,15 @@ describe('attempt limits under parallel requests', () => {
     const metrics = await t.request('GET', '/metrics', { token: null });
     expect(metrics.status).toBe(200);
     for (const line of [
-      /^auth_sign_ins_total\{method="password",result="success"\} [1-9]/m,
-      /^auth_sign_ins_total\{method="password",result="failure"\} [1-9]/m,
-      /^auth_sign_ins_total\{method="password",result="locked"\} [1-9]/m,
-      /^auth_sign_ins_total\{method="password",result="mfa_required"\} [1-9]/m,
-      /^auth_lockouts_total\{kind="account"\} [1-9]/m,
-      /^auth_lockouts_total\{kind="password"\} [1-9]/m,
-      /^auth_lockouts_total\{kind="mfa"\} [1-9]/m,
-      /^auth_mfa_challenges_total\{result="failure"\} [1-9]/m,
-      /^auth_mfa_challenges_total\{result="locked"\} [1-9]/m,
+      /^identity_auth_sign_ins_total\{method="password",result="success"\} [1-9]/m,
+      /^identity_auth_sign_ins_total\{method="password",result="failure"\} [1-9]/m,
+      /^identity_auth_sign_ins_total\{method="password",result="locked"\} [1-9]/m,
+      /^identity_auth_sign_ins_total\{method="password",result="mfa_required"\} [1-9]/m,
+      /^identity_auth_lockouts_total\{kind="account"\} [1-9]/m,
+      /^identity_auth_lockouts_total\{kind="password"\} [1-9]/m,
+      /^identity_auth_lockouts_total\{kind="mfa"\} [1-9]/m,
+      /^identity_auth_mfa_challenges_total\{result="failure"\} [1-9]/m,
+      /^identity_auth_mfa_challenges_total\{result="locked"\} [1-9]/m,
     ])
       expect(metrics.text).toMatch(line);
   });

@@ -125,7 +125,7 @@ describe('rate limits across instances', () => {
     const metrics = await a.request('GET', '/metrics', { token: null });
     for (const limit of ['signup', 'invitation', 'scim_auth_token'])
       expect(metrics.text).toMatch(
-        new RegExp(`^rate_limit_refusals_total\\{limit="${limit}"\\} [1-9]`, 'm'),
+        new RegExp(`^identity_rate_limit_refusals_total\\{limit="${limit}"\\} [1-9]`, 'm'),
       );
   });
 

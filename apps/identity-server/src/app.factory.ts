@@ -29,11 +29,13 @@ import { NO_STORE, securityHeaders } from './common/security-headers.js';
 import { badStrings, invalidStrings } from './common/strings.js';
 import type { AppConfig } from './config/config.js';
 import { installMetrics } from './metrics/metrics.js';
+import { activeTraceId } from './metrics/tracing.js';
 import { canonicalScimUrl, isScimPath, scimErrorRenderer } from './scim/index.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 type ParserDone = (error: Error | null, body?: unknown) => void;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const USER_AGENT_LOG_CHARS = 200;
 
 export interface CreatedApp {
   app: NestFastifyApplication;
@@ -177,8 +179,10 @@ export async function createApp(
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
   });
-  // One line per request, after the response: what happened, in plain fields, never a secret.
+  // One line per request, after the response: what happened, in plain fields, never a secret
+  // (the route pattern, not the URL: no query string, no token in a path).
   fastify.addHook('onResponse', (request, reply, done) => {
+    const agent = request.headers['user-agent'];
     const line = {
       reqId: request.id,
       method: request.method,
@@ -188,6 +192,12 @@ export async function createApp(
       principal: request.principal
         ? `${request.principal.kind}:${request.principal.id}`
         : undefined,
+      // The tenant a guard checked (or the SCIM token's); never an unchecked path segment.
+      tenantId: request.tenantId ?? (request as { scim?: { tenantId: string } }).scim?.tenantId,
+      // request.ip honours TRUSTED_PROXIES (X-Forwarded-For only from those).
+      ip: request.ip,
+      userAgent: typeof agent === 'string' ? agent.slice(0, USER_AGENT_LOG_CHARS) : undefined,
+      traceId: activeTraceId(request),
     };
     if (reply.statusCode >= 500) logger.error(line, 'request failed');
     else logger.info(line, 'request');

@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -108,6 +109,13 @@ export async function startEmbeddedPostgres(
     async stop() {
       if (stopped) return;
       stopped = true;
+      // A Ctrl-C reaches PostgreSQL too (same process group), which then stops by itself; the
+      // package would wait for an exit that has already happened.
+      const child = (server as unknown as { process?: ChildProcess }).process;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) {
+        options.log('embedded PostgreSQL stopped');
+        return;
+      }
       await server.stop();
       options.log('embedded PostgreSQL stopped');
     },

@@ -36,7 +36,7 @@ export interface ProfileView {
   createdAt: string;
 }
 
-/** How a refused password sign-in counts in auth_sign_ins_total. */
+/** How a refused password sign-in counts in identity_auth_sign_ins_total. */
 const SIGN_IN_RESULTS: Partial<Record<ErrorCode, 'failure' | 'locked' | 'mfa_required'>> = {
   [ErrorCode.InvalidCredentials]: 'failure',
   [ErrorCode.MfaInvalid]: 'failure',

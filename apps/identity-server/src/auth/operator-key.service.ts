@@ -58,9 +58,31 @@ export class OperatorKeyService implements OnApplicationBootstrap {
       .execute();
     if ((result.raw as unknown[]).length === 0)
       return (await repo.findOneByOrFail({ kind: 'operator' })).keyHash;
-    this.logger.warn(
-      `generated the platform operator key; it is shown this once, store it now: ${issued.secret}`,
-    );
+    this.logger.warn(operatorKeyBanner(issued.secret));
     return issued.hash;
   }
+}
+
+/**
+ * The first-start key as a box that stands out in a terminal, yet one log entry (one JSON line,
+ * with the line breaks escaped). Its first line is the sentence scripts grep for.
+ */
+export function operatorKeyBanner(secret: string): string {
+  const lines = [
+    'PLATFORM OPERATOR KEY: shown this once, never again',
+    '',
+    secret,
+    '',
+    'Store it now (a password manager or secret store). It is the Bearer',
+    'credential of the platform API; `npm run operator-key -- --rotate`',
+    'makes a new one if it is lost.',
+  ];
+  const width = Math.max(...lines.map((l) => l.length));
+  const bar = '#'.repeat(width + 4);
+  return [
+    `generated the platform operator key; it is shown this once, store it now: ${secret}`,
+    bar,
+    ...lines.map((l) => `# ${l.padEnd(width)} #`),
+    bar,
+  ].join('\n');
 }

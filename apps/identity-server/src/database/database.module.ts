@@ -8,7 +8,9 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { runMigrations } from '#database';
+import { registerPoolStats } from '../metrics/metrics.js';
 import { InvalidationService } from './invalidation.service.js';
+import { poolStats } from './pool.js';
 
 export const DATABASE_URL = Symbol('DATABASE_URL');
 
@@ -30,6 +32,7 @@ export class DatabaseModule implements OnApplicationShutdown {
             const dataSource = options.create();
             await dataSource.initialize();
             if (options.migrate) await runMigrations(dataSource, (m) => logger.log(m));
+            registerPoolStats(() => poolStats(dataSource));
             return dataSource;
           },
         },

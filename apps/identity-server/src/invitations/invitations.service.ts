@@ -18,6 +18,7 @@ import { fieldErrors } from '../common/problem.filter.js';
 import { granterRole, type TenantContext, type UserContext } from '../common/request-context.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { OutboxService, type Delivery } from '../mail/outbox.service.js';
+import { invitationEvents } from '../metrics/metrics.js';
 import { MembershipLifecycle, MembershipsRepository, assertSeatFree } from '../members/index.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import type { TenantEntity } from '../tenancy/tenant.entity.js';
@@ -133,6 +134,7 @@ export class InvitationsService {
       return { invitation, secret: token.secret };
     });
     this.outbox.kick();
+    invitationEvents.inc({ event: 'created' });
     return { ...(await this.view(result.invitation)), inviteUrl: this.inviteUrl(result.secret) };
   }
 
@@ -199,6 +201,7 @@ export class InvitationsService {
       return { invitation: updated, secret: token.secret };
     });
     this.outbox.kick();
+    invitationEvents.inc({ event: 'created' });
     return { ...(await this.view(result.invitation)), inviteUrl: this.inviteUrl(result.secret) };
   }
 
@@ -222,6 +225,7 @@ export class InvitationsService {
       });
       return { ...found, status: 'revoked' as const };
     });
+    invitationEvents.inc({ event: 'revoked' });
     return this.view(invitation);
   }
 
@@ -257,9 +261,10 @@ export class InvitationsService {
   ): Promise<{ tenantId: string; memberId: string; role: string }> {
     requireSession(user);
     const found = await this.byToken(this.dataSource.manager, token, false);
-    return this.dataSource.transaction(async (em) => {
+    const accepted = await this.dataSource.transaction(async (em) => {
       const tenant = await lockTenant(em, found.tenantId);
       const invitation = await this.byToken(em, token, true);
+      if (invitationStatusOf(invitation) === 'expired') invitationEvents.inc({ event: 'expired' });
       assertInvitationAllows(invitation, 'accept');
       if (!providerSatisfied(invitation, user)) {
         throw new DomainException(
@@ -293,6 +298,8 @@ export class InvitationsService {
       });
       return { tenantId: tenant.id, memberId: membership.id, role: membership.role };
     });
+    invitationEvents.inc({ event: 'accepted' });
+    return accepted;
   }
 
   private async byToken(

@@ -10,6 +10,9 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { SecretBox } from '#auth-crypto';
 import { newId } from '#database';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { poolExhausted } from '../database/pool.js';
+import { outboxDeliveries, registerOutboxBacklog, type OutboxBacklog } from '../metrics/metrics.js';
+import { inRootSpan, outsideTrace } from '../metrics/tracing.js';
 import { OutboxMessageEntity, type OutboxStatus } from './outbox-message.entity.js';
 
 export interface OutgoingMail {
@@ -59,6 +62,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.timer.unref();
+    registerOutboxBacklog(this.backlog);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -97,7 +101,8 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   /** Sends what is due now; called after a commit that enqueued mail, and on a timer. */
   kick(): void {
     if (this.stopped || this.running || !this.transport) return;
-    this.running = this.drain()
+    // Background work: not part of the request whose commit kicked it.
+    this.running = outsideTrace(() => this.drain())
       .catch((error: unknown) => this.logger.error({ err: error }, 'outbox run failed'))
       .finally(() => {
         this.running = null;
@@ -146,11 +151,48 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     }));
   }
 
+  /**
+   * What /metrics shows of the outbox, in one query on the (status, next_attempt_at) index. A
+   * scrape never waits for a connection: with the pool exhausted the gauges keep their values.
+   */
+  private readonly backlog = async (): Promise<OutboxBacklog | null> => {
+    if (this.stopped || !this.dataSource.isInitialized || poolExhausted(this.dataSource))
+      return null;
+    const [row] = await this.dataSource.query<
+      { pending: string; due: string; failed: string; oldest: number | null }[]
+    >(
+      `SELECT count(*) FILTER (WHERE status = 'pending') AS pending,
+              count(*) FILTER (WHERE status = 'pending' AND next_attempt_at <= now()) AS due,
+              count(*) FILTER (WHERE status = 'failed') AS failed,
+              extract(epoch FROM now() - min(created_at) FILTER (WHERE status = 'pending'))::float8 AS oldest
+         FROM outbox_messages WHERE status IN ('pending', 'failed')`,
+    );
+    return {
+      pending: Number(row?.pending ?? 0),
+      due: Number(row?.due ?? 0),
+      failed: Number(row?.failed ?? 0),
+      oldestPendingSeconds: Math.max(0, row?.oldest ?? 0),
+    };
+  };
+
   private async drain(): Promise<void> {
     for (;;) {
       const batch = await this.claim();
       if (batch.length === 0) return;
-      for (const message of batch) await this.send(message);
+      for (const message of batch) {
+        await inRootSpan(
+          'outbox deliver',
+          {
+            'identity.tenant_id': message.tenantId,
+            'identity.outbox.message_id': message.id,
+            'identity.outbox.attempt': message.attempts + 1,
+          },
+          (span) =>
+            this.send(message).then((result) => {
+              span.setAttribute('identity.outbox.result', result);
+            }),
+        );
+      }
     }
   }
 
@@ -181,7 +223,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     );
   }
 
-  private async send(message: OutboxMessageEntity): Promise<void> {
+  private async send(message: OutboxMessageEntity): Promise<'sent' | 'retry' | 'failed'> {
     const repo = this.dataSource.getRepository(OutboxMessageEntity);
     const key = { tenantId: message.tenantId, id: message.id };
     try {
@@ -198,6 +240,8 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
         lastError: null,
       });
       this.logger.log(`sent an email to ${message.to}`);
+      outboxDeliveries.inc({ result: 'sent' });
+      return 'sent';
     } catch (error) {
       const attempts = message.attempts + 1;
       const reason = (error instanceof Error ? error.message : String(error)).slice(0, 500);
@@ -211,6 +255,9 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.warn(
         `could not send an email to ${message.to} (attempt ${attempts}/${MAX_ATTEMPTS}${failed ? ', giving up' : ''}): ${reason}`,
       );
+      const result = failed ? 'failed' : 'retry';
+      outboxDeliveries.inc({ result });
+      return result;
     }
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { builtInRules, compilePolicy, type PermissionRule, type Policy } from '#policy';
 import { InvalidationService } from '../database/invalidation.service.js';
+import { policyCacheHits, policyCacheMisses } from '../metrics/metrics.js';
 
 export interface MemberPolicy {
   policy: Policy;
@@ -78,7 +79,11 @@ export class PolicyService {
     load: () => Promise<MemberPolicy | null>,
   ): Promise<MemberPolicy | null> {
     const hit = this.tenants.get(tenantId)?.get(key);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+    if (hit && Date.now() - hit.at < TTL_MS) {
+      policyCacheHits.inc();
+      return hit.value;
+    }
+    policyCacheMisses.inc();
     const generation = this.generations.get(tenantId) ?? 0;
     const value = await load();
     if (value && (this.generations.get(tenantId) ?? 0) === generation) {

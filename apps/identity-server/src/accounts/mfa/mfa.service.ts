@@ -132,7 +132,7 @@ export class MfaService {
     });
   }
 
-  /** One attempt on the account's MFA budget, counted in auth_mfa_challenges_total. */
+  /** One attempt on the account's MFA budget, counted in identity_auth_mfa_challenges_total. */
   private async challenge<T>(accountId: string, check: () => Promise<T>): Promise<T> {
     try {
       const result = await this.throttle.attempt(

@@ -6,7 +6,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { rateLimitRefusals } from '../../metrics/metrics.js';
 import { addressSubject } from './client-address.js';
 
-/** The rate limits; each name is also the `limit` label of rate_limit_refusals_total. */
+/** The rate limits; each name is also the `limit` label of identity_rate_limit_refusals_total. */
 export type RateLimitName = 'signup' | 'invitation' | 'scim_auth_token' | 'scim_auth_ip';
 
 export interface RateLimitRule {
