@@ -111,6 +111,7 @@ export async function createApp(
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // The nesting depth is checked on the raw text, before JSON.parse and before the validation
   // pipe's transformer could recurse into it.
+  const escapeFreeBodies = new WeakSet<FastifyRequest>();
   const parseJsonBody = (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (jsonDepthExceeds(text)) {
@@ -119,7 +120,12 @@ export async function createApp(
     }
     void parseJson(request, text, (error: Error | null, value?: unknown) => {
       if (error) done(forbiddenKeyIn(text) ?? error, undefined);
-      else done(null, value);
+      else {
+        // JSON can only carry a NUL or a lone surrogate as a \u escape (raw control characters
+        // are invalid JSON; invalid UTF-8 decodes to U+FFFD): without one, nothing to walk.
+        if (!text.includes('\\u')) escapeFreeBodies.add(request);
+        done(null, value);
+      }
     });
   };
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
@@ -136,8 +142,9 @@ export async function createApp(
     },
   );
   // `?__proto__=` and `?constructor=` are refused like those keys in a body (class-transformer
-  // would otherwise skip them silently). NUL and unpaired surrogates are refused before any pipe, guard or handler sees them, in the
-  // body (at any depth, keys included), the query and the path parameters, on every route.
+  // would otherwise skip them silently). NUL and unpaired surrogates are refused before any pipe,
+  // guard or handler sees them, in the body (at any depth, keys included), the query and the path
+  // parameters, on every route.
   fastify.addHook('preValidation', (request, _reply, done) => {
     if (hasPrototypeKey(request.query)) {
       done(forbiddenQueryKey());
@@ -146,7 +153,9 @@ export async function createApp(
     const errors = [
       ...badStrings(request.params),
       ...badStrings(request.query),
-      ...(request.body === undefined ? [] : badStrings(request.body)),
+      ...(request.body === undefined || escapeFreeBodies.has(request)
+        ? []
+        : badStrings(request.body)),
     ];
     if (errors.length > 0) done(invalidStrings(errors));
     else done();
