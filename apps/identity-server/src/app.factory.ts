@@ -51,8 +51,9 @@ export async function createApp(
   const edgeHeaders = securityHeaders(config.publicUrl);
   // Every answer carries the security headers; the handler's own Cache-Control is kept (the
   // public JWKS, the static files of /docs), and any other answer is not stored.
+  const edgeHeaderObject = Object.fromEntries(edgeHeaders);
   const withEdgeHeaders = (reply: FastifyReply): void => {
-    for (const [name, value] of edgeHeaders) void reply.header(name, value);
+    void reply.headers(edgeHeaderObject);
     if (!reply.hasHeader('cache-control')) void reply.header('cache-control', NO_STORE);
   };
   const adapter = new FastifyAdapter({
@@ -111,7 +112,6 @@ export async function createApp(
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // The nesting depth is checked on the raw text, before JSON.parse and before the validation
   // pipe's transformer could recurse into it.
-  const escapeFreeBodies = new WeakSet<FastifyRequest>();
   const parseJsonBody = (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (jsonDepthExceeds(text)) {
@@ -119,13 +119,16 @@ export async function createApp(
       return;
     }
     void parseJson(request, text, (error: Error | null, value?: unknown) => {
-      if (error) done(forbiddenKeyIn(text) ?? error, undefined);
-      else {
-        // JSON can only carry a NUL or a lone surrogate as a \u escape (raw control characters
-        // are invalid JSON; invalid UTF-8 decodes to U+FFFD): without one, nothing to walk.
-        if (!text.includes('\\u')) escapeFreeBodies.add(request);
-        done(null, value);
+      if (error) {
+        done(forbiddenKeyIn(text) ?? error, undefined);
+        return;
       }
+      // NUL and unpaired surrogates are refused before any pipe, guard or handler sees them, at
+      // any depth, keys included. JSON can only carry them as a \u escape (raw control
+      // characters are invalid JSON; invalid UTF-8 decodes to U+FFFD): without one, no walk.
+      const errors = text.includes('\\u') ? badStrings(value) : [];
+      if (errors.length > 0) done(invalidStrings(errors), undefined);
+      else done(null, value);
     });
   };
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
@@ -142,21 +145,15 @@ export async function createApp(
     },
   );
   // `?__proto__=` and `?constructor=` are refused like those keys in a body (class-transformer
-  // would otherwise skip them silently). NUL and unpaired surrogates are refused before any pipe,
-  // guard or handler sees them, in the body (at any depth, keys included), the query and the path
-  // parameters, on every route.
-  fastify.addHook('preValidation', (request, _reply, done) => {
+  // would otherwise skip them silently), and NUL and unpaired surrogates in the query and the path
+  // parameters, on every route (the body's are refused by its parser, above). In onRequest, which
+  // has hooks anyway: a stage of its own would cost every request.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     if (hasPrototypeKey(request.query)) {
       done(forbiddenQueryKey());
       return;
     }
-    const errors = [
-      ...badStrings(request.params),
-      ...badStrings(request.query),
-      ...(request.body === undefined || escapeFreeBodies.has(request)
-        ? []
-        : badStrings(request.body)),
-    ];
+    const errors = [...badStrings(request.params), ...badStrings(request.query)];
     if (errors.length > 0) done(invalidStrings(errors));
     else done();
   });
