@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '#database';
+import { descendantPids, freePort, processAlive } from '#database';
 import { serverArgs } from './server-args.js';
 
 const RUNS = 5;
@@ -27,37 +27,12 @@ async function rssMb(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-/** Every descendant of `root` (the embedded PostgreSQL and its workers), from /proc/<pid>/stat. */
-async function descendants(root: number): Promise<number[]> {
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid) parents.set(Number(entry), ppid);
-  }
-  const isDescendant = (pid: number): boolean => {
-    for (let p = parents.get(pid); p; p = parents.get(p)) if (p === root) return true;
-    return false;
-  };
-  return [...parents.keys()].filter(isDescendant);
-}
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** After the server is gone, give its children 5 s to exit on their own, then kill the rest. */
 async function reap(pids: number[]): Promise<void> {
-  for (let waited = 0; waited < 5000 && pids.some(alive); waited += 100) {
+  for (let waited = 0; waited < 5000 && pids.some(processAlive); waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
   }
-  const left = pids.filter(alive);
+  const left = pids.filter(processAlive);
   if (left.length) console.log(`  killing ${left.length} leftover process(es): ${left.join(' ')}`);
   for (const pid of left) process.kill(pid, 'SIGKILL');
 }
@@ -103,12 +78,12 @@ async function measure(args: string[], env: Record<string, string>): Promise<Sam
     });
     const readyMs = performance.now() - started;
     await new Promise((r) => setTimeout(r, 2000));
-    children = await descendants(child.pid!);
+    children = await descendantPids(child.pid!);
     let postgresRssMb = 0;
     for (const pid of children) postgresRssMb += await rssMb(pid);
     return { readyMs, rssMb: await rssMb(child.pid!), postgresRssMb };
   } finally {
-    children = [...new Set([...children, ...(await descendants(child.pid!))])];
+    children = [...new Set([...children, ...(await descendantPids(child.pid!))])];
     await stop(child);
     await reap(children);
   }

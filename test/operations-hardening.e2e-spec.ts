@@ -1,5 +1,6 @@
+import { descendantPids, processAlive } from '#database';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -230,31 +231,6 @@ describe('operations hardening: readiness, metrics, request logs', () => {
   });
 });
 
-/** Every descendant of `root`, from /proc/<pid>/stat (Linux). */
-async function descendants(root: number): Promise<number[]> {
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid) parents.set(Number(entry), ppid);
-  }
-  const isDescendant = (pid: number): boolean => {
-    for (let p = parents.get(pid); p; p = parents.get(p)) if (p === root) return true;
-    return false;
-  };
-  return [...parents.keys()].filter(isDescendant);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -328,7 +304,7 @@ describe('npm start under a supervisor', () => {
     await buildOnce();
   }, 60_000);
   afterAll(async () => {
-    for (const pid of leftovers) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of leftovers) if (processAlive(pid)) process.kill(pid, 'SIGKILL');
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
@@ -346,9 +322,9 @@ describe('npm start under a supervisor', () => {
     try {
       await waitReady(s, 90_000);
     } finally {
-      leftovers.push(...(await descendants(npmPid)));
+      leftovers.push(...(await descendantPids(npmPid)));
     }
-    const tree = await descendants(npmPid);
+    const tree = await descendantPids(npmPid);
     const postmaster = Number(
       (await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0],
     );
@@ -361,8 +337,10 @@ describe('npm start under a supervisor', () => {
       new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000)),
     ]);
     expect(code).not.toBe('timeout');
-    expect(await until(() => [npmPid, ...tree].every((pid) => !alive(pid)), 10_000)).toBe(true);
-    expect(alive(postmaster)).toBe(false);
+    expect(await until(() => [npmPid, ...tree].every((pid) => !processAlive(pid)), 10_000)).toBe(
+      true,
+    );
+    expect(processAlive(postmaster)).toBe(false);
     await expect(readFile(join(dataDir, 'postgres', 'postmaster.pid'))).rejects.toThrow();
     expect(await portOpen(s.port)).toBe(false);
     expect(s.output()).toContain('shut down cleanly');

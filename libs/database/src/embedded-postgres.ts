@@ -1,3 +1,4 @@
+import { processAlive } from './processes.js';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
@@ -195,9 +196,9 @@ async function stopLeftover(clusterDir: string, log: (message: string) => void):
   } catch {
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !processAlive(pid)) return;
   const parent = await parentPid(pid);
-  if (parent !== null && parent > 1 && parent !== process.pid && alive(parent)) {
+  if (parent !== null && parent > 1 && parent !== process.pid && processAlive(parent)) {
     throw new Error(
       `the data folder ${clusterDir} is in use by another running server (PostgreSQL pid ${pid}, parent pid ${parent}); use another DATA_DIR or stop that server`,
     );
@@ -205,17 +206,8 @@ async function stopLeftover(clusterDir: string, log: (message: string) => void):
   log(`a PostgreSQL left running by an earlier run holds ${clusterDir} (pid ${pid}): stopping it`);
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + 15_000;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) throw new Error(`PostgreSQL pid ${pid} from an earlier run did not stop`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (processAlive(pid)) throw new Error(`PostgreSQL pid ${pid} from an earlier run did not stop`);
 }
 
 /** The parent of a process, from /proc (Linux); null where that cannot be read. */
