@@ -150,7 +150,9 @@ describe('the edge: bodies, strings, cursors, content types, error bodies, heade
       const live = await t.request('GET', '/health/live', { token: null });
       const elapsed = Date.now() - started;
       expect(live.status).toBe(200);
-      expect(elapsed).toBeLessThan(200);
+      // The old parser blocked the loop 3.9 s here on an idle machine (the issue saw 8-13 s);
+      // uploading the 8 x 900 KB bodies alone took up to 0.8 s while other suites ran (CI).
+      expect(elapsed).toBeLessThan(1500);
       for (const res of await Promise.all(attacks)) expectProblem(res, 400, 'body_too_deep');
     });
 
