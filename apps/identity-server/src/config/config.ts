@@ -46,6 +46,22 @@ export interface AppConfig {
   /** Sensitive: smtp(s)://user:password@host:port. Null: messages stay in the local outbox. */
   smtpUrl: string | null;
   mailFrom: string;
+  /** Google sign-in; null when GOOGLE_CLIENT_ID is not set (Google is then not offered). */
+  google: OAuthClientConfig | null;
+  /** Microsoft Entra ID sign-in (multi-tenant); null when MICROSOFT_CLIENT_ID is not set. */
+  microsoft: OAuthClientConfig | null;
+  /** Tenant OIDC connections may use loopback issuers (tests and local evaluation only). */
+  oidcConnectionsAllowLoopback: boolean;
+  emailVerificationTtlHours: number;
+  passwordResetTtlMinutes: number;
+}
+
+export interface OAuthClientConfig {
+  clientId: string;
+  /** Sensitive. */
+  clientSecret: string;
+  /** GOOGLE_ISSUER or MICROSOFT_AUTHORITY, without a trailing slash. */
+  issuer: string;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +114,41 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
     throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
   }
   return raw;
+}
+
+/** Loopback hosts: the only ones an identity-provider URL may reach over plain http. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** An identity provider's URL: https, or http on a loopback address only. */
+function providerUrl(env: Env, name: string, fallback: string): string {
+  const raw = url(env, name, ['http:', 'https:']) ?? fallback;
+  const parsed = new URL(raw);
+  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
+    throw new ConfigError(name, 'must use https (plain http only for a loopback address)');
+  }
+  if (parsed.search || parsed.hash)
+    throw new ConfigError(name, 'must not have a query or fragment');
+  return raw.replace(/\/+$/, '');
+}
+
+function oauthClient(
+  env: Env,
+  prefix: 'GOOGLE' | 'MICROSOFT',
+  issuerVariable: string,
+  issuerDefault: string,
+): OAuthClientConfig | null {
+  const clientId = read(env, `${prefix}_CLIENT_ID`);
+  const clientSecret = read(env, `${prefix}_CLIENT_SECRET`);
+  const issuer = providerUrl(env, issuerVariable, issuerDefault);
+  if (clientId === undefined && clientSecret === undefined) return null;
+  if (clientId === undefined)
+    throw new ConfigError(`${prefix}_CLIENT_ID`, `is required when ${prefix}_CLIENT_SECRET is set`);
+  if (clientSecret === undefined)
+    throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is required when ${prefix}_CLIENT_ID is set`);
+  return { clientId, clientSecret, issuer };
 }
 
 function isCidrOrIp(value: string): boolean {
@@ -172,6 +223,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
     scimAuthFailureWindowMinutes: int(env, 'SCIM_AUTH_FAILURE_WINDOW_MINUTES', 15, 1, 1440),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']) ?? null,
     mailFrom: read(env, 'MAIL_FROM') ?? 'Identity Server <no-reply@localhost>',
+    google: oauthClient(env, 'GOOGLE', 'GOOGLE_ISSUER', 'https://accounts.google.com'),
+    microsoft: oauthClient(
+      env,
+      'MICROSOFT',
+      'MICROSOFT_AUTHORITY',
+      'https://login.microsoftonline.com',
+    ),
+    oidcConnectionsAllowLoopback: bool(env, 'OIDC_CONNECTIONS_ALLOW_LOOPBACK', false),
+    emailVerificationTtlHours: int(env, 'EMAIL_VERIFICATION_TTL_HOURS', 24, 1, 168),
+    passwordResetTtlMinutes: int(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 5, 1440),
   };
 }
 
