@@ -68,7 +68,7 @@ export async function startTestApp(
     },
   });
   const { app } = await createApp(config, database.url, createRootLogger(config.logLevel, sink));
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: config.port, host: '127.0.0.1' });
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const pool = new pg.Pool({ connectionString: database.url, max: 2 });
   // An idle connection ended by the server (a test dropping the database) is not a test failure.

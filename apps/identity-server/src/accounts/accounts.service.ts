@@ -82,13 +82,7 @@ export class AccountsService {
           updatedAt: now,
         };
         await em.insert(AccountEntity, account);
-        await em.insert(AccountIdentityEntity, {
-          provider: 'password',
-          subject: account.id,
-          accountId: account.id,
-          directoryId: null,
-          createdAt: now,
-        });
+        await em.insert(AccountIdentityEntity, passwordIdentity(account.id, now));
         await this.passwords.set(
           em,
           account.id,
@@ -300,6 +294,22 @@ export class AccountsService {
       }),
     );
   }
+}
+
+/** The `password` identity of an account (its subject is the account id). */
+export function passwordIdentity(accountId: string, now: Date): AccountIdentityEntity {
+  return {
+    id: newId(),
+    provider: 'password',
+    subject: accountId,
+    accountId,
+    directoryId: null,
+    email: null,
+    emailVerified: false,
+    username: null,
+    createdAt: now,
+    lastUsedAt: null,
+  };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

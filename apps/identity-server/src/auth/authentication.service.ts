@@ -59,6 +59,8 @@ export class AuthenticationService {
           sessionId: null,
           sessionCreatedAt: null,
           signInMethod: null,
+          identityId: null,
+          signInDirectory: null,
           personalKeyId: key.keyId,
           mfaVerified: false,
         };
@@ -97,6 +99,8 @@ export class AuthenticationService {
       sessionId: claims.sessionId,
       sessionCreatedAt: session.createdAt,
       signInMethod: session.signInMethod,
+      identityId: session.identityId,
+      signInDirectory: session.signInDirectory,
       personalKeyId: null,
       mfaVerified: session.mfaVerified,
     };

@@ -7,3 +7,4 @@ export { ThrottleModule } from './throttle/throttle.module.js';
 export { PasswordService } from './password/password.service.js';
 export { SessionsService, type TokenPair } from './sessions/sessions.service.js';
 export { SessionPageDto, TokenPairDto } from './dto/auth-response.dto.js';
+export { SIGN_IN_METHODS, type SignInMethod } from './sessions/session.entities.js';

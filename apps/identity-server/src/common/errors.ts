@@ -90,6 +90,7 @@ export enum ErrorCode {
   SsoConnectionNotFound = 'sso_connection_not_found',
   OidcDiscoveryFailed = 'oidc_discovery_failed',
   UrlNotAllowed = 'url_not_allowed',
+  SsoDomainNotAllowed = 'sso_domain_not_allowed',
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
 }
@@ -262,6 +263,10 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.UrlNotAllowed]: {
     status: 400,
     title: 'The URL is not allowed: https to a public address only',
+  },
+  [ErrorCode.SsoDomainNotAllowed]: {
+    status: 403,
+    title: "The email's domain is not one this connection allows",
   },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },

@@ -15,6 +15,10 @@ export type Principal =
       sessionCreatedAt: number | null;
       /** How that session signed in (invitations may demand a provider). */
       signInMethod: string | null;
+      /** The identity that session signed in with (null for a password or a personal key). */
+      identityId: string | null;
+      /** Its Entra directory (tid) for Microsoft, the connection's tenant for OIDC. */
+      signInDirectory: string | null;
       /** Set when the request carries a personal API key (which acts as its owner). */
       personalKeyId: string | null;
       mfaVerified: boolean;

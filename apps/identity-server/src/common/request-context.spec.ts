@@ -59,6 +59,8 @@ const user: Principal = {
   sessionId: 's',
   sessionCreatedAt: 0,
   signInMethod: 'password',
+  identityId: null,
+  signInDirectory: null,
   personalKeyId: null,
   mfaVerified: false,
 };

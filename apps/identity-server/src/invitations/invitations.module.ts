@@ -9,5 +9,6 @@ import { InvitationsService } from './invitations.service.js';
   imports: [MembersModule, ThrottleModule],
   controllers: [InvitationsController, InvitationLinksController],
   providers: [InvitationsRepository, InvitationsService],
+  exports: [InvitationsService],
 })
 export class InvitationsModule {}

@@ -3,13 +3,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { canGrantRole } from '#policy';
 import { assertRoleExists } from '../roles/index.js';
 import { isUuid, issueSecret, newId, parseSecret, secretMatches, type CursorKey } from '#database';
-import { AccountEntity } from '../accounts/index.js';
+import { AccountEntity, AccountIdentityEntity } from '../accounts/index.js';
 import { ApiKeyEntity } from '../api-keys/index.js';
 import { AuditService } from '../audit/audit.service.js';
 import {
   actorOf,
   requireSession,
   type Principal,
+  type RequestMeta,
   type UserPrincipal,
 } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
@@ -22,6 +23,9 @@ import { invitationEvents } from '../metrics/metrics.js';
 import { MembershipLifecycle, MembershipsRepository, assertSeatFree } from '../members/index.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import type { TenantEntity } from '../tenancy/tenant.entity.js';
+import { DEFAULT_SETTINGS, mergeSettings } from '../tenancy/settings.js';
+import { signInSatisfies } from '../tenancy/sign-in-policy.js';
+import { assertInvitee, assertProviderAllows, type RedeemingIdentity } from './invitee.js';
 import type {
   CreateInvitationDto,
   InvitationQueryDto,
@@ -34,6 +38,20 @@ import { assertInvitationAllows, invitationStatusOf } from './invitation-status.
 
 export const INVITATION_TOKEN_KIND = 'inv';
 const DAY_MS = 86_400_000;
+
+export interface AcceptedInvitation {
+  tenantId: string;
+  memberId: string;
+  role: string;
+}
+
+/** Refusals about who is redeeming, audited as invitation.refused in the invitation's tenant. */
+const REFUSALS_AUDITED = new Set<ErrorCode>([
+  ErrorCode.IdentityProviderMismatch,
+  ErrorCode.InviteeMismatch,
+  ErrorCode.EmailNotVerified,
+  ErrorCode.SsoRequired,
+]);
 
 export interface InvitationView {
   id: string;
@@ -229,6 +247,22 @@ export class InvitationsService {
     return this.view(invitation);
   }
 
+  /** What a sign-in page may offer for an invitation link (its tenant and provider). */
+  async signInOptions(token: string): Promise<{
+    tenantId: string;
+    identityProvider: InvitationEntity['identityProvider'];
+    entraTenantId: string | null;
+    status: InvitationStatus;
+  }> {
+    const invitation = await this.byToken(this.dataSource.manager, token, false);
+    return {
+      tenantId: invitation.tenantId,
+      identityProvider: invitation.identityProvider,
+      entraTenantId: invitation.entraTenantId,
+      status: invitationStatusOf(invitation),
+    };
+  }
+
   /** Public: what the invitation link shows before signing in. */
   async preview(token: string): Promise<{
     tenantName: string;
@@ -252,54 +286,128 @@ export class InvitationsService {
   }
 
   /**
-   * Accepted by a signed-in person whose sign-in satisfies the invitation's identity provider.
-   * The seat limit is checked again here: it may have been lowered since the invitation went out.
+   * Accepted by a signed-in person: the session's identity must be one the invitation allows
+   * (provider, Entra directory) and, unless the tenant lets anyone with the link in, the person
+   * it was sent to. The seat limit is checked again here: it may have been lowered since.
    */
   async accept(
     { principal: user, meta }: Pick<UserContext, 'principal' | 'meta'>,
     token: string,
-  ): Promise<{ tenantId: string; memberId: string; role: string }> {
+  ): Promise<AcceptedInvitation> {
     requireSession(user);
+    return this.redeem(user.id, await this.identityOf(user), token, meta);
+  }
+
+  /**
+   * Redeems an invitation for an account with the identity it just signed in with (the SSO
+   * callback, or accept above). A refusal for who the person is (provider, invitee, sign-in
+   * policy) is audited in the invitation's tenant.
+   */
+  async redeem(
+    accountId: string,
+    identity: RedeemingIdentity,
+    token: string,
+    meta: RequestMeta,
+  ): Promise<AcceptedInvitation> {
     const found = await this.byToken(this.dataSource.manager, token, false);
-    const accepted = await this.dataSource.transaction(async (em) => {
-      const tenant = await lockTenant(em, found.tenantId);
-      const invitation = await this.byToken(em, token, true);
-      if (invitationStatusOf(invitation) === 'expired') invitationEvents.inc({ event: 'expired' });
-      assertInvitationAllows(invitation, 'accept');
-      if (!providerSatisfied(invitation, user)) {
-        throw new DomainException(
-          ErrorCode.IdentityProviderMismatch,
-          `This invitation must be accepted after signing in with ${invitation.identityProvider === 'google' ? 'Google' : 'Microsoft'}`,
+    try {
+      const accepted = await this.dataSource.transaction(async (em) => {
+        const tenant = await lockTenant(em, found.tenantId);
+        const invitation = await this.byToken(em, token, true);
+        if (invitationStatusOf(invitation) === 'expired')
+          invitationEvents.inc({ event: 'expired' });
+        assertInvitationAllows(invitation, 'accept');
+        assertProviderAllows(invitation, identity);
+        const settings = mergeSettings(DEFAULT_SETTINGS, tenant.settings);
+        assertInvitee(invitation, identity, settings.invitationRedemption);
+        const policy = signInSatisfies(
+          tenant.id,
+          { signInMethod: identity.method, signInDirectory: identity.directoryId },
+          settings,
+        );
+        if (policy !== true) throw new DomainException(ErrorCode.SsoRequired, policy);
+        const account = await em.getRepository(AccountEntity).findOneByOrFail({ id: accountId });
+        const membership = await this.lifecycle.joinByInvitation(em, tenant, {
+          accountId: account.id,
+          email: account.email,
+          displayName: account.displayName,
+          username: invitation.username,
+          role: invitation.role,
+        });
+        const now = new Date();
+        await this.invitations.of(tenant.id, em).update(invitation.id, {
+          status: 'accepted',
+          acceptedMembershipId: membership.id,
+          updatedAt: now,
+        });
+        await this.audit.record(em, {
+          tenantId: tenant.id,
+          type: 'invitation.accepted',
+          actor: { type: 'account', id: account.id },
+          target: { type: 'invitation', id: invitation.id },
+          meta,
+          changes: {
+            after: {
+              memberId: membership.id,
+              role: membership.role,
+              username: membership.username,
+              signInMethod: identity.method,
+            },
+          },
+        });
+        return { tenantId: tenant.id, memberId: membership.id, role: membership.role };
+      });
+      invitationEvents.inc({ event: 'accepted' });
+      return accepted;
+    } catch (error) {
+      if (error instanceof DomainException && REFUSALS_AUDITED.has(error.code)) {
+        await this.dataSource.transaction((em) =>
+          this.audit.record(em, {
+            tenantId: found.tenantId,
+            type: 'invitation.refused',
+            actor: { type: 'account', id: accountId },
+            target: { type: 'invitation', id: found.id },
+            meta,
+            changes: {
+              after: {
+                code: error.code,
+                signInMethod: identity.method,
+                ...(identity.directoryId ? { directory: identity.directoryId } : {}),
+              },
+            },
+          }),
         );
       }
-      const account = await em.getRepository(AccountEntity).findOneByOrFail({ id: user.id });
-      const membership = await this.lifecycle.joinByInvitation(em, tenant, {
-        accountId: account.id,
-        email: account.email,
-        displayName: account.displayName,
-        username: invitation.username,
-        role: invitation.role,
-      });
-      const now = new Date();
-      await this.invitations.of(tenant.id, em).update(invitation.id, {
-        status: 'accepted',
-        acceptedMembershipId: membership.id,
-        updatedAt: now,
-      });
-      await this.audit.record(em, {
-        tenantId: tenant.id,
-        type: 'invitation.accepted',
-        actor: { type: 'account', id: account.id },
-        target: { type: 'invitation', id: invitation.id },
-        meta,
-        changes: {
-          after: { memberId: membership.id, role: membership.role, username: membership.username },
-        },
-      });
-      return { tenantId: tenant.id, memberId: membership.id, role: membership.role };
-    });
-    invitationEvents.inc({ event: 'accepted' });
-    return accepted;
+      throw error;
+    }
+  }
+
+  /** What a session's sign-in vouches for: its identity, or the account's verified email. */
+  private async identityOf(user: UserPrincipal): Promise<RedeemingIdentity> {
+    if (user.identityId) {
+      const row = await this.dataSource
+        .getRepository(AccountIdentityEntity)
+        .findOneBy({ id: user.identityId, accountId: user.id });
+      if (row && row.provider !== 'password') {
+        return {
+          method: row.provider,
+          directoryId: user.signInDirectory,
+          verifiedEmail: row.emailVerified ? row.email : null,
+          unverifiedEmail: row.emailVerified ? null : row.email,
+          username: row.username,
+        };
+      }
+    }
+    const account = await this.dataSource
+      .getRepository(AccountEntity)
+      .findOneByOrFail({ id: user.id });
+    return {
+      method: 'password',
+      directoryId: null,
+      verifiedEmail: account.emailVerified ? account.email : null,
+      unverifiedEmail: account.emailVerified ? null : account.email,
+      username: null,
+    };
   }
 
   private async byToken(
@@ -395,12 +503,6 @@ async function inviterName(em: EntityManager, principal: Principal): Promise<str
     (await em.getRepository(AccountEntity).findOneBy({ id: principal.id }))?.displayName ??
     'A colleague'
   );
-}
-
-function providerSatisfied(invitation: InvitationEntity, user: UserPrincipal): boolean {
-  if (invitation.identityProvider === 'any') return true;
-  // Google and Entra ID sign-in arrive with SSO; until then a session never satisfies them.
-  return user.signInMethod === invitation.identityProvider && invitation.entraTenantId === null;
 }
 
 function toView(i: InvitationEntity, delivery: Delivery | null): InvitationView {

@@ -17,6 +17,9 @@ export interface TenantAccess {
   mfaRequired: boolean;
   sessionTtlMinutes: number;
   accountHasMfa: boolean;
+  /** The tenant's sign-in policy (settings.allowedIdentityProviders, allowedEntraTenantIds). */
+  allowedIdentityProviders: readonly string[];
+  allowedEntraTenantIds: readonly string[];
 }
 
 export interface TenantOfAccount {
@@ -51,6 +54,8 @@ export class MembershipsService {
       mfaRequired: row.settings.mfaRequired === true,
       sessionTtlMinutes: row.settings.sessionTtlMinutes,
       accountHasMfa: row.accountHasMfa,
+      allowedIdentityProviders: row.settings.allowedIdentityProviders ?? ['any'],
+      allowedEntraTenantIds: row.settings.allowedEntraTenantIds ?? [],
     };
   }
 

@@ -1,5 +1,13 @@
-export const IDENTITY_PROVIDERS = ['any', 'google', 'microsoft', 'password'] as const;
+export const IDENTITY_PROVIDERS = ['any', 'google', 'microsoft', 'oidc', 'password'] as const;
 export type IdentityProviderSetting = (typeof IDENTITY_PROVIDERS)[number];
+
+/**
+ * Who may redeem an invitation: only the identity it was sent to (the provider's verified email,
+ * or the Entra username in the invited directory, equals the invitation's), or anyone holding the
+ * link.
+ */
+export const INVITATION_REDEMPTION = ['invitee', 'anyone_with_link'] as const;
+export type InvitationRedemption = (typeof INVITATION_REDEMPTION)[number];
 
 export interface PasswordPolicy {
   minLength: number;
@@ -15,6 +23,9 @@ export interface TenantSettings {
   invitationTtlDays: number;
   maxMembers: number;
   allowedIdentityProviders: IdentityProviderSetting[];
+  /** With `microsoft` allowed: only these Entra directories (tid); empty allows every one. */
+  allowedEntraTenantIds: string[];
+  invitationRedemption: InvitationRedemption;
   sessionTtlMinutes: number;
   mfaRequired: boolean;
   passwordPolicy: PasswordPolicy;
@@ -33,6 +44,8 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   invitationTtlDays: 7,
   maxMembers: 10,
   allowedIdentityProviders: ['any'],
+  allowedEntraTenantIds: [],
+  invitationRedemption: 'invitee',
   sessionTtlMinutes: 1440,
   mfaRequired: false,
   passwordPolicy: {

@@ -9,6 +9,7 @@ import { requestMeta, type RequiredPermission } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { actorOf, type Principal, type UserPrincipal } from '../common/principal.js';
 import { MembershipsService } from '../members/index.js';
+import { signInSatisfies } from '../tenancy/sign-in-policy.js';
 import { PolicyService } from '../policy/policy.service.js';
 import { TenantsService } from './tenants.service.js';
 
@@ -71,6 +72,8 @@ export class TenantContextService {
     if (!access) throw new DomainException(ErrorCode.TenantNotFound);
     // Admitted positively on what the status grants, never as "not suspended".
     if (!access.hasAccess) throw new DomainException(ErrorCode.MemberSuspended);
+    const signIn = signInSatisfies(tenantId, user, access);
+    if (signIn !== true) throw new DomainException(ErrorCode.SsoRequired, signIn);
     const mfaSatisfied = user.sessionId ? user.mfaVerified : access.accountHasMfa;
     if (access.mfaRequired && !mfaSatisfied) {
       throw new DomainException(

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const SIGN_IN_METHODS = ['password', 'google', 'microsoft'] as const;
+export const SIGN_IN_METHODS = ['password', 'google', 'microsoft', 'oidc'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
 /** A signed-in device. Access tokens carry its id; revoking it ends them at once. */
@@ -15,6 +15,17 @@ export class SessionEntity {
 
   @Column({ name: 'sign_in_method', type: 'varchar', length: 16 })
   signInMethod!: SignInMethod;
+
+  /** The identity signed in with (account_identities.id); null for a password sign-in. */
+  @Column({ name: 'identity_id', type: 'uuid', nullable: true })
+  identityId!: string | null;
+
+  /**
+   * Where the identity lives, for tenants' sign-in policies: the Entra directory (tid) for
+   * `microsoft`, the connection's tenant for `oidc`; null otherwise.
+   */
+  @Column({ name: 'sign_in_directory', type: 'varchar', length: 64, nullable: true })
+  signInDirectory!: string | null;
 
   /** Whether a second factor was verified at sign-in. */
   @Column({ name: 'mfa_verified', type: 'boolean' })

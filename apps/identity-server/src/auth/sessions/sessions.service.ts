@@ -25,6 +25,8 @@ export interface SessionState {
   id: string;
   accountId: string;
   signInMethod: SignInMethod;
+  identityId: string | null;
+  signInDirectory: string | null;
   mfaVerified: boolean;
   createdAt: number;
   expiresAt: number;
@@ -84,12 +86,15 @@ export class SessionsService {
     signInMethod: SignInMethod,
     mfaVerified: boolean,
     meta: RequestMeta,
+    identity: { id: string; directory: string | null } | null = null,
   ): Promise<TokenPair> {
     const now = new Date();
     const session: SessionEntity = {
       id: newId(),
       accountId: account.id,
       signInMethod,
+      identityId: identity?.id ?? null,
+      signInDirectory: identity?.directory ?? null,
       mfaVerified,
       ip: meta.ip,
       userAgent: meta.userAgent,
@@ -158,6 +163,8 @@ export class SessionsService {
         id: row.id,
         accountId: row.accountId,
         signInMethod: row.signInMethod,
+        identityId: row.identityId,
+        signInDirectory: row.signInDirectory,
         mfaVerified: row.mfaVerified,
         createdAt: row.createdAt.getTime(),
         expiresAt: row.expiresAt.getTime(),
@@ -213,7 +220,7 @@ export class SessionsService {
     });
   }
 
-  /** Revokes every live session of the account but one (after a password change). */
+  /** Revokes every live session of the account but one (after a password change); all with null. */
   async revokeOthers(
     em: EntityManager,
     accountId: string,

@@ -2,8 +2,10 @@ import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '../../common/openapi.js';
 import {
   IDENTITY_PROVIDERS,
+  INVITATION_REDEMPTION,
   SETTING_BOUNDS,
   type IdentityProviderSetting,
+  type InvitationRedemption,
 } from '../../tenancy/settings.js';
 
 const range = (bounds: { min: number; max: number }) => ({
@@ -30,6 +32,8 @@ export class TenantSettingsResponseDto {
   @ApiProperty(range(SETTING_BOUNDS.maxMembers)) maxMembers!: number;
   @ApiProperty({ enum: IDENTITY_PROVIDERS, isArray: true })
   allowedIdentityProviders!: IdentityProviderSetting[];
+  @ApiProperty({ type: [String] }) allowedEntraTenantIds!: string[];
+  @ApiProperty({ enum: INVITATION_REDEMPTION }) invitationRedemption!: InvitationRedemption;
   @ApiProperty(range(SETTING_BOUNDS.sessionTtlMinutes)) sessionTtlMinutes!: number;
   @ApiProperty() mfaRequired!: boolean;
   @ApiProperty({ type: PasswordPolicyResponseDto }) passwordPolicy!: PasswordPolicyResponseDto;

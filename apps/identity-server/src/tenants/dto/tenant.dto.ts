@@ -10,6 +10,7 @@ import {
   IsNotEmpty,
   IsObject,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -19,8 +20,10 @@ import {
 import { Absent, Trimmed } from '../../common/validation.js';
 import {
   IDENTITY_PROVIDERS,
+  INVITATION_REDEMPTION,
   SETTING_BOUNDS,
   type IdentityProviderSetting,
+  type InvitationRedemption,
 } from '../../tenancy/settings.js';
 
 export const SLUG_PATTERN = /^[a-z0-9-]{2,63}$/;
@@ -77,6 +80,29 @@ export class TenantSettingsDto {
   @ArrayUnique()
   @IsIn(IDENTITY_PROVIDERS, { each: true })
   allowedIdentityProviders?: IdentityProviderSetting[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 50,
+    default: [],
+    description:
+      'Entra ID directories (tenant ids) whose people may sign in with Microsoft here; empty allows every directory',
+  })
+  @Absent()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  allowedEntraTenantIds?: string[];
+
+  @ApiPropertyOptional({
+    enum: INVITATION_REDEMPTION,
+    default: 'invitee',
+    description:
+      'invitee: only the identity an invitation was sent to may redeem it; anyone_with_link: whoever holds the link',
+  })
+  @Absent()
+  @IsIn(INVITATION_REDEMPTION)
+  invitationRedemption?: InvitationRedemption;
 
   @ApiPropertyOptional({
     minimum: SETTING_BOUNDS.sessionTtlMinutes.min,
