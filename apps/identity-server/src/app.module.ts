@@ -19,6 +19,7 @@ import { MetricsController } from './metrics/metrics.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { RolesModule } from './roles/index.js';
 import { scimErrorRenderer, ScimModule } from './scim/index.js';
+import { SsoConnectionsModule } from './sso-connections/index.js';
 import { TeamsModule } from './teams/index.js';
 import { OrganizationsController, TenantContextGuard, TenantsModule } from './tenants/index.js';
 
@@ -51,6 +52,7 @@ export class AppModule {
         AccountsModule,
         CryptoModule,
         ScimModule,
+        SsoConnectionsModule,
       ],
       controllers: [HealthController, MetricsController, OrganizationsController],
       providers: [

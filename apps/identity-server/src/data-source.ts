@@ -25,6 +25,7 @@ import { RoleEntity } from './roles/role.entity.js';
 import { TeamEntity } from './teams/team.entity.js';
 import { TeamMemberEntity } from './teams/team-member.entity.js';
 import { ScimTokenEntity } from './scim/scim-token.entity.js';
+import { SsoConnectionEntity } from './sso-connections/sso-connection.entity.js';
 
 /** Every entity of the server; the migration CLI, the app and the schema test share this list. */
 export const ENTITIES = [
@@ -52,6 +53,7 @@ export const ENTITIES = [
   TeamEntity,
   TeamMemberEntity,
   ScimTokenEntity,
+  SsoConnectionEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

@@ -90,6 +90,7 @@ export enum ErrorCode {
   SsoConnectionNotFound = 'sso_connection_not_found',
   OidcDiscoveryFailed = 'oidc_discovery_failed',
   UrlNotAllowed = 'url_not_allowed',
+  SsoConnectionNameTaken = 'sso_connection_name_taken',
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
 }
@@ -262,6 +263,10 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.UrlNotAllowed]: {
     status: 400,
     title: 'The URL is not allowed: https to a public address only',
+  },
+  [ErrorCode.SsoConnectionNameTaken]: {
+    status: 409,
+    title: 'Another SSO connection of this organization has this name',
   },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },
