@@ -10,7 +10,7 @@
 const SRC = '^apps/identity-server/src/';
 const COMMON = `${SRC}common/`;
 const PLATFORM = `${SRC}(database|config|crypto|audit|mail|metrics|migrations|policy|tenancy|credentials)/`;
-const FEATURE = `${SRC}(access-rules|accounts|api-keys|auth|authz|health|invitations|members|roles|scim|teams|tenants)/`;
+const FEATURE = `${SRC}(access-rules|accounts|api-keys|auth|authz|health|invitations|members|roles|scim|sso|sso-connections|teams|tenants)/`;
 
 module.exports = {
   forbidden: [

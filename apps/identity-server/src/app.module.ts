@@ -20,6 +20,7 @@ import { PolicyModule } from './policy/policy.module.js';
 import { RolesModule } from './roles/index.js';
 import { scimErrorRenderer, ScimModule } from './scim/index.js';
 import { SsoModule } from './sso/index.js';
+import { SsoConnectionsModule } from './sso-connections/index.js';
 import { TeamsModule } from './teams/index.js';
 import { OrganizationsController, TenantContextGuard, TenantsModule } from './tenants/index.js';
 
@@ -53,6 +54,7 @@ export class AppModule {
         CryptoModule,
         ScimModule,
         SsoModule,
+        SsoConnectionsModule,
       ],
       controllers: [HealthController, MetricsController, OrganizationsController],
       providers: [

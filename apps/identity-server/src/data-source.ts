@@ -26,6 +26,7 @@ import { TeamEntity } from './teams/team.entity.js';
 import { TeamMemberEntity } from './teams/team-member.entity.js';
 import { ScimTokenEntity } from './scim/scim-token.entity.js';
 import { SsoCodeEntity } from './sso/sso-code.entity.js';
+import { SsoConnectionEntity } from './sso-connections/sso-connection.entity.js';
 
 /** Every entity of the server; the migration CLI, the app and the schema test share this list. */
 export const ENTITIES = [
@@ -54,6 +55,7 @@ export const ENTITIES = [
   TeamMemberEntity,
   ScimTokenEntity,
   SsoCodeEntity,
+  SsoConnectionEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

@@ -19,6 +19,7 @@ export const BUILT_IN_SUBJECTS = [
   'Team',
   'AccessRule',
   'ScimToken',
+  'SsoConnection',
   'Authorization',
 ] as const;
 export type BuiltInSubject = (typeof BUILT_IN_SUBJECTS)[number];

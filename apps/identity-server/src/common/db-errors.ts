@@ -32,6 +32,10 @@ const UNIQUE_CONSTRAINTS: Readonly<Record<string, { code: ErrorCode; detail: str
     code: ErrorCode.TeamNameTaken,
     detail: 'A team of that name exists under the same parent',
   },
+  sso_connections_tenant_name_key: {
+    code: ErrorCode.SsoConnectionNameTaken,
+    detail: 'Another SSO connection of this organization has this name',
+  },
   memberships_tenant_username_key: {
     code: ErrorCode.InviteConflict,
     detail: 'That username is taken in this organization',

@@ -91,6 +91,7 @@ export enum ErrorCode {
   OidcDiscoveryFailed = 'oidc_discovery_failed',
   UrlNotAllowed = 'url_not_allowed',
   SsoDomainNotAllowed = 'sso_domain_not_allowed',
+  SsoConnectionNameTaken = 'sso_connection_name_taken',
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
 }
@@ -267,6 +268,10 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.SsoDomainNotAllowed]: {
     status: 403,
     title: "The email's domain is not one this connection allows",
+  },
+  [ErrorCode.SsoConnectionNameTaken]: {
+    status: 409,
+    title: 'Another SSO connection of this organization has this name',
   },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },

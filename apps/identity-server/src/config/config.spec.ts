@@ -48,6 +48,14 @@ describe('loadConfig', () => {
       SCIM_AUTH_FAILURES_PER_TOKEN: '10',
       SCIM_AUTH_FAILURES_PER_IP: '40',
       SCIM_AUTH_FAILURE_WINDOW_MINUTES: '20',
+      GOOGLE_CLIENT_ID: 'g-id',
+      GOOGLE_CLIENT_SECRET: 'g-secret',
+      MICROSOFT_CLIENT_ID: 'm-id',
+      MICROSOFT_CLIENT_SECRET: 'm-secret',
+      MICROSOFT_AUTHORITY: 'https://login.microsoftonline.us/',
+      OIDC_CONNECTIONS_ALLOW_LOOPBACK: 'true',
+      EMAIL_VERIFICATION_TTL_HOURS: '48',
+      PASSWORD_RESET_TTL_MINUTES: '15',
       SMTP_URL: 'smtp://mail.example.com:587',
       MAIL_FROM: 'Acme <id@acme.example>',
     });
@@ -81,7 +89,33 @@ describe('loadConfig', () => {
       scimAuthFailureWindowMinutes: 20,
       smtpUrl: 'smtp://mail.example.com:587',
       mailFrom: 'Acme <id@acme.example>',
+      google: { clientId: 'g-id', clientSecret: 'g-secret', issuer: 'https://accounts.google.com' },
+      microsoft: {
+        clientId: 'm-id',
+        clientSecret: 'm-secret',
+        issuer: 'https://login.microsoftonline.us',
+      },
+      oidcConnectionsAllowLoopback: true,
+      emailVerificationTtlHours: 48,
+      passwordResetTtlMinutes: 15,
     });
+  });
+
+  it('offers a provider only with both its client id and secret, and plain http only on loopback', () => {
+    expect(loadConfig({}).google).toBeNull();
+    expect(() => loadConfig({ GOOGLE_CLIENT_ID: 'x' })).toThrow(
+      'GOOGLE_CLIENT_SECRET: is required',
+    );
+    expect(() => loadConfig({ MICROSOFT_AUTHORITY: 'http://login.example.com' })).toThrow(
+      'MICROSOFT_AUTHORITY: must use https',
+    );
+    expect(
+      loadConfig({
+        GOOGLE_CLIENT_ID: 'x',
+        GOOGLE_CLIENT_SECRET: 'y',
+        GOOGLE_ISSUER: 'http://127.0.0.1:9/',
+      }).google?.issuer,
+    ).toBe('http://127.0.0.1:9');
   });
 
   it.each([

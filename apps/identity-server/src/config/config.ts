@@ -134,20 +134,20 @@ function providerUrl(env: Env, name: string, fallback: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/** A platform OAuth client: both variables or neither. */
 function oauthClient(
   env: Env,
-  prefix: 'GOOGLE' | 'MICROSOFT',
-  issuerVariable: string,
+  [idVariable, secretVariable, issuerVariable]: [string, string, string],
   issuerDefault: string,
 ): OAuthClientConfig | null {
-  const clientId = read(env, `${prefix}_CLIENT_ID`);
-  const clientSecret = read(env, `${prefix}_CLIENT_SECRET`);
+  const clientId = read(env, idVariable);
+  const clientSecret = read(env, secretVariable);
   const issuer = providerUrl(env, issuerVariable, issuerDefault);
   if (clientId === undefined && clientSecret === undefined) return null;
   if (clientId === undefined)
-    throw new ConfigError(`${prefix}_CLIENT_ID`, `is required when ${prefix}_CLIENT_SECRET is set`);
+    throw new ConfigError(idVariable, `is required when ${secretVariable} is set`);
   if (clientSecret === undefined)
-    throw new ConfigError(`${prefix}_CLIENT_SECRET`, `is required when ${prefix}_CLIENT_ID is set`);
+    throw new ConfigError(secretVariable, `is required when ${idVariable} is set`);
   return { clientId, clientSecret, issuer };
 }
 
@@ -223,11 +223,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     scimAuthFailureWindowMinutes: int(env, 'SCIM_AUTH_FAILURE_WINDOW_MINUTES', 15, 1, 1440),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']) ?? null,
     mailFrom: read(env, 'MAIL_FROM') ?? 'Identity Server <no-reply@localhost>',
-    google: oauthClient(env, 'GOOGLE', 'GOOGLE_ISSUER', 'https://accounts.google.com'),
+    google: oauthClient(
+      env,
+      ['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET', 'GOOGLE_ISSUER'],
+      'https://accounts.google.com',
+    ),
     microsoft: oauthClient(
       env,
-      'MICROSOFT',
-      'MICROSOFT_AUTHORITY',
+      ['MICROSOFT_CLIENT_ID', 'MICROSOFT_CLIENT_SECRET', 'MICROSOFT_AUTHORITY'],
       'https://login.microsoftonline.com',
     ),
     oidcConnectionsAllowLoopback: bool(env, 'OIDC_CONNECTIONS_ALLOW_LOOPBACK', false),

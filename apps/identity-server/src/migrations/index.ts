@@ -12,6 +12,7 @@ import { MembershipLifecycle1795700000000 } from './1795700000000-MembershipLife
 import { CredentialKeyHash1796154708186 } from './1796154708186-CredentialKeyHash.js';
 import { RateLimits1796168671978 } from './1796168671978-RateLimits.js';
 import { Sso1796176055178 } from './1796176055178-Sso.js';
+import { SsoConnections1796176157690 } from './1796176157690-SsoConnections.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   CredentialKeyHash1796154708186,
   RateLimits1796168671978,
   Sso1796176055178,
+  SsoConnections1796176157690,
 ];
