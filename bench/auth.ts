@@ -16,6 +16,7 @@ import { createApp } from '../apps/identity-server/src/app.factory.js';
 import { AccessTokensService } from '../apps/identity-server/src/auth/tokens/access-tokens.service.js';
 import { SessionsService } from '../apps/identity-server/src/auth/sessions/sessions.service.js';
 import { loadConfig } from '../apps/identity-server/src/config/config.js';
+import { signUp } from './signup.js';
 
 const VERIFY_SECONDS = 3;
 const LOGINS = 30;
@@ -39,13 +40,14 @@ async function main(): Promise<void> {
   const embedded = process.env.DATABASE_URL
     ? null
     : await startEmbeddedPostgres({ dataDir: dir, database: 'bench', log: (m) => console.log(m) });
+  const operatorKey = randomBytes(32).toString('hex');
   const config = loadConfig({
     ...process.env,
     DATA_DIR: dir,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
-    PLATFORM_API_KEY: randomBytes(32).toString('hex'),
+    PLATFORM_API_KEY: operatorKey,
     ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
   });
   const { app } = await createApp(
@@ -58,12 +60,11 @@ async function main(): Promise<void> {
   try {
     const email = `bench-${Date.now()}@example.com`;
     const password = 'a bench passphrase that is long';
-    const signup = await fetch(`${base}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password, displayName: 'Bench' }),
+    const { accessToken } = await signUp(base, operatorKey, {
+      email,
+      password,
+      displayName: 'Bench',
     });
-    const { accessToken } = (await signup.json()) as { accessToken: string };
 
     const tokens = app.get(AccessTokensService);
     const sessions = app.get(SessionsService);

@@ -30,6 +30,7 @@ import { createDataSource } from '../apps/identity-server/src/data-source.js';
 import { InvalidationService } from '../apps/identity-server/src/database/invalidation.service.js';
 import { PolicyService } from '../apps/identity-server/src/policy/policy.service.js';
 import { serverArgs } from './server-args.js';
+import { signUp } from './signup.js';
 
 const editorRules: PermissionRule[] = [
   { action: ['read', 'update'], subject: 'Document', conditions: { ownerId: '${member.id}' } },
@@ -338,16 +339,11 @@ async function http(url: string, dir: string): Promise<void> {
     }
     await call('PUT', `${t}/teams/${dept.id}/permissions`, { permissions: teamGrants[1]!.rules });
     await call('PUT', `${t}/teams/${team.id}/permissions`, { permissions: teamGrants[0]!.rules });
-    const signup = await fetch(`${base}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: 'bench@example.com',
-        password: 'correct horse battery staple',
-        displayName: 'Bench',
-      }),
+    const person = await signUp(base, operatorKey, {
+      email: 'bench@example.com',
+      password: 'correct horse battery staple',
+      displayName: 'Bench',
     });
-    const person = (await signup.json()) as { accessToken: string };
     const invitation = await call('POST', `${t}/invitations`, {
       email: 'bench@example.com',
       username: 'bench',

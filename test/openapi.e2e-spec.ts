@@ -5,6 +5,7 @@ import {
   responseSchema,
   type OpenApiDocument,
 } from './support/openapi-conformance.js';
+import { linkTokenFor } from './support/mail.js';
 import { authenticator, login } from './support/users.js';
 
 type Operation = {
@@ -87,6 +88,9 @@ describe('the OpenAPI document', () => {
         'post /api/v1/auth/login',
         'post /api/v1/auth/refresh',
         'post /api/v1/auth/signup',
+        'post /api/v1/auth/verify-email',
+        'post /api/v1/auth/password-reset',
+        'post /api/v1/auth/password-reset/confirm',
       ].sort(),
     );
     expect(operations.filter(([, op]) => op.security === undefined)).toEqual([]);
@@ -214,9 +218,25 @@ describe('the OpenAPI document', () => {
     const token = String(resent.inviteUrl).split('/invite/')[1] as string;
     await call('GET', `/api/v1/invitations/${token}`, 200, { token: null });
 
-    await call('POST', '/api/v1/auth/signup', 201, {
+    await call('POST', '/api/v1/auth/signup', 202, {
       token: null,
       body: { email, password: 'correct horse battery staple', displayName: 'Docs' },
+    });
+    await call('POST', '/api/v1/auth/verify-email', 200, {
+      token: null,
+      body: { token: await linkTokenFor(t, email, '/verify-email') },
+    });
+    await call('POST', '/api/v1/auth/password-reset', 202, { token: null, body: { email } });
+    await call('POST', '/api/v1/auth/password-reset/confirm', 204, {
+      token: null,
+      body: {
+        token: await linkTokenFor(t, email, '/reset-password'),
+        password: 'correct horse battery staple',
+      },
+    });
+    await call('POST', '/api/v1/auth/verify-email', 400, {
+      token: null,
+      body: { token: `eml_abcdefghijkl_${'a'.repeat(43)}` },
     });
     const signedIn = await login(t, { email, password: 'correct horse battery staple' });
     const person = { token: signedIn.body.accessToken as string };
@@ -261,6 +281,7 @@ describe('the OpenAPI document', () => {
     await call('GET', '/api/v1/me', 200, person);
     await call('PATCH', '/api/v1/me', 200, { ...person, body: { displayName: 'Docs Writer' } });
     await call('GET', '/api/v1/me/sessions', 200, person);
+    await call('POST', '/api/v1/me/email/verification', 409, person);
     await call('GET', '/api/v1/me/security-events', 200, person);
     const personal = (
       await call('POST', '/api/v1/me/api-keys', 201, { ...person, body: { name: 'laptop' } })

@@ -74,6 +74,32 @@ describe('policy changes across server processes', () => {
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   }
 
+  /**
+   * Signs a person up through A: the link from the verification email, read from the local
+   * outbox (no SMTP here) as an operator reads it, then verify-email's session.
+   */
+  async function signUp(email: string, displayName: string): Promise<{ accessToken: string }> {
+    const password = 'correct horse battery staple';
+    const res = await fetch(`${a.url}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, displayName }),
+    });
+    expect(res.status).toBe(202);
+    const outbox = (await call(a, 'GET', '/api/v1/outbox', OPERATOR_KEY)).body as {
+      data: { to: string; text: string }[];
+    };
+    const mail = outbox.data.find((m) => m.to === email && m.text.includes('/verify-email?'));
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')?.[1];
+    const verified = await fetch(`${a.url}/api/v1/auth/verify-email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    expect(verified.status).toBe(200);
+    return ((await verified.json()) as { signedIn: { accessToken: string } }).signedIn;
+  }
+
   it('decides by a custom role changed on the other instance', async () => {
     const tenant = (
       await call(a, 'POST', '/api/v1/tenants', OPERATOR_KEY, { name: 'Two instances' })
@@ -120,16 +146,7 @@ describe('policy changes across server processes', () => {
       await call(a, 'POST', '/api/v1/tenants', OPERATOR_KEY, { name: 'Authorize twice' })
     ).body;
     const t = `/api/v1/tenants/${tenant.id}`;
-    const signup = await fetch(`${a.url}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: 'pat@example.com',
-        password: 'correct horse battery staple',
-        displayName: 'Pat',
-      }),
-    });
-    const person = (await signup.json()) as { accessToken: string };
+    const person = await signUp('pat@example.com', 'Pat');
     const invitation = (
       await call(a, 'POST', `${t}/invitations`, OPERATOR_KEY, {
         email: 'pat@example.com',
@@ -210,16 +227,7 @@ describe('policy changes across server processes', () => {
     const t = `/api/v1/tenants/${tenant.id}`;
     const scim = (await call(a, 'POST', `${t}/scim-tokens`, OPERATOR_KEY, { name: 'Entra ID' }))
       .body;
-    const signup = await fetch(`${a.url}/api/v1/auth/signup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: 'kim@example.com',
-        password: 'correct horse battery staple',
-        displayName: 'Kim',
-      }),
-    });
-    const person = (await signup.json()) as { accessToken: string };
+    const person = await signUp('kim@example.com', 'Kim');
     const personal = (
       await call(a, 'POST', '/api/v1/me/api-keys', person.accessToken, { name: 'cli' })
     ).body;

@@ -312,14 +312,15 @@ describe('SCIM provisioning cycles', () => {
   it('links a provisioned member to the account that signs in with the verified email', async () => {
     const c = await scimClient(t);
     const email = `erin.${Date.now()}@example.com`;
+    const person = await signup(t, { email });
+    // An account whose email is not verified (any more) links nothing when it signs in.
+    await t.sql('UPDATE accounts SET email_verified = false WHERE lower(email) = $1', [email]);
     const erin = await c.request('POST', '/Users', {
       schemas: [USER],
       userName: 'erin',
       emails: [{ value: email.toUpperCase(), primary: true }],
     });
     expect(erin.status).toBe(201);
-    const person = await signup(t, { email });
-    // Sign-up does not verify emails in this server; an unverified email links nothing.
     expect((await login(t, { email, password: person.password })).status).toBe(200);
     expect((await members(c))[0]?.userId).toBeNull();
     await t.sql('UPDATE accounts SET email_verified = true WHERE lower(email) = $1', [email]);

@@ -102,7 +102,13 @@ describe('housekeeping', () => {
       [account.id],
     );
     const removed = await t.app.get(HousekeepingService).run();
-    expect(removed).toEqual({ throttle: 1, rateLimits: 0, refreshTokens: 1, passwordHistory: 7 });
+    expect(removed).toEqual({
+      throttle: 1,
+      rateLimits: 0,
+      refreshTokens: 1,
+      passwordHistory: 7,
+      emailTokens: 0,
+    });
     expect(await t.sql(`SELECT key FROM auth_throttle WHERE key LIKE 'ip:203.0.113.%'`)).toEqual([
       { key: 'ip:203.0.113.10' },
     ]);

@@ -2,7 +2,7 @@ import { OPERATOR_KEY, type TestApp } from './app.js';
 import { createKey, createTenant } from './fixtures.js';
 import type { Credential, FuzzOperation, Schema } from './fuzz-operations.js';
 import { GROUP, patchOp, user } from './scim.js';
-import { PASSWORD } from './users.js';
+import { PASSWORD, signup } from './users.js';
 
 /**
  * One seeded tenant with something behind every kind of path id (a member in a team, a custom
@@ -42,11 +42,7 @@ interface Person {
 
 async function newPerson(t: TestApp): Promise<Person> {
   const email = `fuzz.${next()}@example.com`;
-  const signed = await ok(t, 'POST', '/api/v1/auth/signup', null, {
-    email,
-    password: PASSWORD,
-    displayName: 'Fuzz',
-  });
+  const signed = await signup(t, { email, password: PASSWORD, displayName: 'Fuzz' });
   const [row] = await t.sql('SELECT id FROM accounts WHERE email = $1', [email]);
   return { email, accountId: row.id, accessToken: signed.accessToken };
 }

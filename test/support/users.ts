@@ -1,5 +1,6 @@
 import { TOTP } from 'otpauth';
 import type { TestApp } from './app.js';
+import { linkTokenFor } from './mail.js';
 
 let counter = 0;
 export const PASSWORD = 'correct horse battery staple';
@@ -11,6 +12,10 @@ export interface SignedUp {
   refreshToken: string;
 }
 
+/**
+ * Signs a person up the way a person does: sign-up, the link from the verification email, then
+ * verify-email, whose session is returned.
+ */
 export async function signup(
   t: TestApp,
   overrides: Record<string, unknown> = {},
@@ -23,8 +28,17 @@ export async function signup(
     ...overrides,
   };
   const res = await t.request('POST', '/api/v1/auth/signup', { token: null, body });
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
-  return { email: String(body.email), password: String(body.password), ...res.body };
+  if (res.status !== 202) throw new Error(`signup failed: ${res.status} ${res.text}`);
+  const token = await linkTokenFor(t, String(body.email).trim(), '/verify-email');
+  const verified = await verifyEmail(t, token);
+  if (verified.status !== 200 || !verified.body.signedIn)
+    throw new Error(`verify-email failed: ${verified.status} ${verified.text}`);
+  return { email: String(body.email), password: String(body.password), ...verified.body.signedIn };
+}
+
+/** Redeems an email link (sign-up or verification). */
+export function verifyEmail(t: TestApp, token: string, headers: Record<string, string> = {}) {
+  return t.request('POST', '/api/v1/auth/verify-email', { token: null, body: { token }, headers });
 }
 
 export function login(

@@ -11,6 +11,7 @@ import { InvitationEntity } from './invitations/invitation.entity.js';
 import { OutboxMessageEntity } from './mail/outbox-message.entity.js';
 import { AccessRuleEntity } from './access-rules/access-rule.entity.js';
 import { AccountIdentityEntity } from './accounts/account-identity.entity.js';
+import { EmailTokenEntity } from './accounts/email-token.entity.js';
 import { PersonalApiKeyEntity } from './api-keys/personal-api-key.entity.js';
 import { RecoveryCodeEntity } from './accounts/mfa/recovery-code.entity.js';
 import {
@@ -37,6 +38,7 @@ export const ENTITIES = [
   PlatformCredentialEntity,
   AccountEntity,
   AccountIdentityEntity,
+  EmailTokenEntity,
   PasswordCredentialEntity,
   PasswordHistoryEntity,
   SessionEntity,

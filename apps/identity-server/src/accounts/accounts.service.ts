@@ -6,7 +6,7 @@ import { MfaService } from './mfa/mfa.service.js';
 import { PasswordService } from '../auth/index.js';
 import type { RequestMeta } from '../common/principal.js';
 import { SessionsService, type TokenPair } from '../auth/index.js';
-import { LoginThrottleService, RateLimitService } from '../auth/index.js';
+import { LoginThrottleService } from '../auth/index.js';
 import { conflictOf } from '../common/db-errors.js';
 import { diff } from '../common/diff.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
@@ -15,12 +15,7 @@ import { mfaChallenges, signIns } from '../metrics/metrics.js';
 import { AccountIdentityEntity } from './account-identity.entity.js';
 import { AccountEntity } from './account.entity.js';
 import { MembershipsService, type TenantOfAccount } from '../members/index.js';
-import type {
-  ChangePasswordDto,
-  LoginDto,
-  SignupDto,
-  UpdateProfileDto,
-} from './dto/account.dto.js';
+import type { ChangePasswordDto, LoginDto, UpdateProfileDto } from './dto/account.dto.js';
 
 export interface ProfileView {
   id: string;
@@ -54,52 +49,131 @@ export class AccountsService {
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
-    private readonly rateLimits: RateLimitService,
     private readonly mfa: MfaService,
     private readonly memberships: MembershipsService,
   ) {}
 
-  async signup(dto: SignupDto, meta: RequestMeta): Promise<TokenPair> {
-    // Before any hashing: each sign-up costs an Argon2 hash.
-    await this.rateLimits.consume('signup', meta.ip);
-    this.passwords.assertAcceptable(dto.password, await this.passwords.policyFor(null));
+  /**
+   * Creates a password account whose email was just proved by a link (sign-up confirmed): the
+   * account, its `password` identity, the password hash chosen at sign-up, `account.created`.
+   * The caller holds the transaction; another account with the email fails with email_taken.
+   */
+  async createVerified(
+    em: EntityManager,
+    input: { email: string; displayName: string; passwordHash: string },
+    meta: RequestMeta,
+  ): Promise<AccountEntity> {
+    const now = new Date();
+    const account: AccountEntity = {
+      id: newId(),
+      email: input.email,
+      emailVerified: true,
+      displayName: input.displayName,
+      avatarUrl: null,
+      timezone: 'UTC',
+      notificationPrefs: { securityAlerts: true, productUpdates: false },
+      status: 'active',
+      totpSecret: null,
+      totpConfirmedAt: null,
+      totpLastStep: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
-      return await this.dataSource.transaction(async (em) => {
-        const now = new Date();
-        const account: AccountEntity = {
-          id: newId(),
-          email: dto.email,
-          emailVerified: false,
-          displayName: dto.displayName,
-          avatarUrl: null,
-          timezone: 'UTC',
-          notificationPrefs: { securityAlerts: true, productUpdates: false },
-          status: 'active',
-          totpSecret: null,
-          totpConfirmedAt: null,
-          totpLastStep: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        await em.insert(AccountEntity, account);
-        await em.insert(AccountIdentityEntity, passwordIdentity(account.id, now));
-        await this.passwords.set(
-          em,
-          account.id,
-          dto.password,
-          await this.passwords.policyFor(null),
-        );
-        await this.audit.recordForAccount(em, 'account.created', account.id, meta, {
-          after: { email: account.email, displayName: account.displayName },
-        });
-        await this.audit.recordForAccount(em, 'auth.login.succeeded', account.id, meta, {
-          after: { method: 'password', signup: true },
-        });
-        return this.sessions.open(em, account, 'password', false, meta);
-      });
+      await em.insert(AccountEntity, account);
     } catch (error) {
       throw conflictOf(error) ?? error;
     }
+    await this.addPasswordIdentity(em, account.id);
+    await this.passwords.setHash(em, account.id, input.passwordHash);
+    await this.audit.recordForAccount(em, 'account.created', account.id, meta, {
+      after: { email: account.email, displayName: account.displayName, emailVerified: true },
+    });
+    return account;
+  }
+
+  /** The account with this email (lower-cased), if any. */
+  byEmail(em: EntityManager, email: string, lock = false): Promise<AccountEntity | null> {
+    const query = em
+      .getRepository(AccountEntity)
+      .createQueryBuilder('a')
+      .where('lower(a.email) = :email', { email: email.toLowerCase() });
+    return (lock ? query.setLock('pessimistic_write') : query).getOne();
+  }
+
+  /** The account, locked for the rest of the transaction. */
+  lock(em: EntityManager, accountId: string): Promise<AccountEntity | null> {
+    return em
+      .getRepository(AccountEntity)
+      .createQueryBuilder('a')
+      .setLock('pessimistic_write')
+      .where('a.id = :accountId', { accountId })
+      .getOne();
+  }
+
+  /**
+   * Marks the account's email verified (the person proved the mailbox) and links the members
+   * provisioned over SCIM for it. Audits `email.verified` when it was not verified yet.
+   */
+  async markEmailVerified(
+    em: EntityManager,
+    account: AccountEntity,
+    meta: RequestMeta,
+  ): Promise<AccountEntity> {
+    const verified = { ...account, emailVerified: true };
+    if (!account.emailVerified) {
+      await em.update(
+        AccountEntity,
+        { id: account.id },
+        { emailVerified: true, updatedAt: new Date() },
+      );
+      await this.audit.recordForAccount(em, 'email.verified', account.id, meta, {
+        before: { emailVerified: false },
+        after: { email: account.email, emailVerified: true },
+      });
+    }
+    await this.linkProvisioned(em, verified, meta);
+    return verified;
+  }
+
+  /**
+   * Removes the provider identities of an account whose email they never vouched for: used when
+   * the mailbox's owner proves the address (a reset link), so an identity that claimed the
+   * address without proof cannot keep a way into the account.
+   */
+  async dropUnprovenIdentities(
+    em: EntityManager,
+    accountId: string,
+    meta: RequestMeta,
+  ): Promise<void> {
+    const result: unknown[] = await em.query(
+      `DELETE FROM account_identities
+        WHERE account_id = $1 AND provider <> 'password' AND NOT email_verified
+        RETURNING id, provider`,
+      [accountId],
+    );
+    // TypeORM answers a DELETE … RETURNING as [rows, count].
+    const dropped = (Array.isArray(result[0]) ? result[0] : result) as {
+      id: string;
+      provider: string;
+    }[];
+    for (const identity of dropped) {
+      await this.audit.recordForAccount(em, 'identity.unlinked', accountId, meta, {
+        before: { identityId: identity.id, provider: identity.provider },
+        after: { reason: 'email_proven_by_reset' },
+      });
+    }
+  }
+
+  /** A `password` identity for the account, unless it has one (an SSO-only account gets one). */
+  async addPasswordIdentity(em: EntityManager, accountId: string): Promise<void> {
+    await em
+      .createQueryBuilder()
+      .insert()
+      .into(AccountIdentityEntity)
+      .values(passwordIdentity(accountId, new Date()))
+      .orIgnore()
+      .execute();
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
+  ApiGoneResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -11,6 +11,15 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AccountsService } from './accounts.service.js';
+import { EmailLinksService } from './email-links.service.js';
+import {
+  EmailLinkDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  ResetSentDto,
+  VerificationSentDto,
+  VerifiedEmailDto,
+} from './dto/email.dto.js';
 import { LoginDto, RefreshDto, SignupDto } from './dto/account.dto.js';
 import { Meta, Public, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
@@ -24,19 +33,72 @@ import { TokenPairDto } from '../auth/index.js';
 export class AuthController {
   constructor(
     private readonly accounts: AccountsService,
+    private readonly emailLinks: EmailLinksService,
     private readonly sessions: SessionsService,
   ) {}
 
   @Post('signup')
-  @HttpCode(201)
+  @HttpCode(202)
   @Public()
-  @ApiOperation({ summary: 'Create an account with email and password, and sign in' })
-  @ApiCreatedResponse({ type: TokenPairDto })
+  @ApiOperation({
+    summary:
+      'Sign up with email and password: emails a link that creates the account (the answer is the same whether or not the address has an account)',
+  })
+  @ApiAcceptedResponse({ type: VerificationSentDto })
   @ApiBadRequestResponse({ description: 'validation_failed, weak_password' })
-  @ApiConflictResponse({ description: 'email_taken' })
   @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
   signup(@Body() dto: SignupDto, @Meta() meta: RequestMeta) {
-    return this.accounts.signup(dto, meta);
+    return this.emailLinks.signup(dto, meta);
+  }
+
+  @Post('verify-email')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({
+    summary:
+      'Redeem an email link: a sign-up link creates the account and signs in; a verification link verifies the address',
+  })
+  @ApiOkResponse({ type: VerifiedEmailDto })
+  @ApiBadRequestResponse({ description: 'validation_failed, email_link_invalid (unknown or used)' })
+  @ApiGoneResponse({ description: 'email_link_expired' })
+  @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
+  verifyEmail(@Body() dto: EmailLinkDto, @Meta() meta: RequestMeta) {
+    return this.emailLinks.verifyEmail(dto.token, meta);
+  }
+
+  @Post('password-reset')
+  @HttpCode(202)
+  @Public()
+  @ApiOperation({
+    summary:
+      'Ask for a password reset link; the answer is the same whether or not the address has an account',
+  })
+  @ApiAcceptedResponse({ type: ResetSentDto })
+  @ApiBadRequestResponse({ description: 'validation_failed' })
+  @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
+  async passwordReset(@Body() dto: PasswordResetRequestDto, @Meta() meta: RequestMeta) {
+    await this.emailLinks.requestPasswordReset(dto.email, meta);
+    return { status: 'reset_sent' };
+  }
+
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @Public()
+  @ApiOperation({
+    summary: 'Set a new password with a reset link; every session of the account is signed out',
+  })
+  @ApiNoContentResponse()
+  @ApiBadRequestResponse({
+    description:
+      'validation_failed, email_link_invalid, weak_password or password_reused (the link keeps working)',
+  })
+  @ApiGoneResponse({ description: 'email_link_expired' })
+  @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
+  async confirmPasswordReset(
+    @Body() dto: PasswordResetConfirmDto,
+    @Meta() meta: RequestMeta,
+  ): Promise<void> {
+    await this.emailLinks.confirmPasswordReset(dto.token, dto.password, meta);
   }
 
   @Post('login')

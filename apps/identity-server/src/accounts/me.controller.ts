@@ -1,10 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { isUuid } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
@@ -17,6 +20,8 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import { pageArgs } from '../common/pagination.js';
 import { auditFilterOf, AuditQueryDto } from '../audit/dto/audit-query.dto.js';
 import { AccountsService } from './accounts.service.js';
+import { EmailLinksService } from './email-links.service.js';
+import { VerificationSentDto } from './dto/email.dto.js';
 import { ChangePasswordDto, MfaCodeDto, UpdateProfileDto } from './dto/account.dto.js';
 import { ApiIdParam } from '../common/openapi.js';
 import { AuditEventPageDto } from '../audit/dto/audit-event-response.dto.js';
@@ -29,6 +34,7 @@ import { MfaEnrolmentDto, ProfileDto, RecoveryCodesDto } from './dto/profile-res
 export class MeController {
   constructor(
     private readonly accounts: AccountsService,
+    private readonly emailLinks: EmailLinksService,
     private readonly sessions: SessionsService,
     private readonly mfa: MfaService,
     private readonly audit: AuditService,
@@ -63,6 +69,17 @@ export class MeController {
   ): Promise<void> {
     requireSession(user);
     await this.accounts.changePassword(user.id, user.sessionId, dto, meta);
+  }
+
+  @Post('email/verification')
+  @HttpCode(202)
+  @SignedIn()
+  @ApiOperation({ summary: "Email a link that verifies your account's current address" })
+  @ApiAcceptedResponse({ type: VerificationSentDto })
+  @ApiConflictResponse({ description: 'email_already_verified' })
+  @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
+  sendVerification(@UserCtx() { principal: user, meta }: UserContext) {
+    return this.emailLinks.sendVerification(user.id, meta);
   }
 
   @Get('sessions')

@@ -15,13 +15,15 @@ interface Removed {
   rateLimits: number;
   refreshTokens: number;
   passwordHistory: number;
+  emailTokens: number;
 }
 /** The most any tenant's password policy looks back. */
 const PASSWORD_HISTORY_KEPT = 24;
 
 /**
  * Hourly clean-up of what sign-in leaves behind: failure counters whose window has passed,
- * rate-limit counters whose window has ended, refresh tokens of sessions that ended more than a day ago, password history beyond what any
+ * rate-limit counters whose window has ended, email links (sign-up, verification, password
+ * reset) past their expiry, refresh tokens of sessions that ended more than a day ago, password history beyond what any
  * policy reads. Sessions themselves stay (they are the device history).
  */
 @Injectable()
@@ -67,13 +69,16 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
           WHERE h.account_id = ranked.account_id AND h.id = ranked.id AND ranked.n > $1`,
         [PASSWORD_HISTORY_KEPT],
       );
-      const removed = { throttle, rateLimits, refreshTokens, passwordHistory };
-      if (throttle + rateLimits + refreshTokens + passwordHistory > 0)
+      const [, emailTokens] = await this.dataSource.query<[unknown, number]>(
+        'DELETE FROM email_tokens WHERE expires_at < now()',
+      );
+      const removed = { throttle, rateLimits, refreshTokens, passwordHistory, emailTokens };
+      if (throttle + rateLimits + refreshTokens + passwordHistory + emailTokens > 0)
         this.logger.log({ removed }, 'housekeeping removed stale rows');
       return removed;
     } catch (error) {
       this.logger.error({ err: error }, 'housekeeping failed');
-      return { throttle: 0, rateLimits: 0, refreshTokens: 0, passwordHistory: 0 };
+      return { throttle: 0, rateLimits: 0, refreshTokens: 0, passwordHistory: 0, emailTokens: 0 };
     }
   }
 }

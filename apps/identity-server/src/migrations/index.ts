@@ -11,6 +11,7 @@ import { SeatCounter1795604292289 } from './1795604292289-SeatCounter.js';
 import { MembershipLifecycle1795700000000 } from './1795700000000-MembershipLifecycle.js';
 import { CredentialKeyHash1796154708186 } from './1796154708186-CredentialKeyHash.js';
 import { RateLimits1796168671978 } from './1796168671978-RateLimits.js';
+import { EmailTokens1796176038081 } from './1796176038081-EmailTokens.js';
 import { Sso1796176055178 } from './1796176055178-Sso.js';
 import { SsoConnections1796176157690 } from './1796176157690-SsoConnections.js';
 
@@ -28,6 +29,7 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MembershipLifecycle1795700000000,
   CredentialKeyHash1796154708186,
   RateLimits1796168671978,
+  EmailTokens1796176038081,
   Sso1796176055178,
   SsoConnections1796176157690,
 ];

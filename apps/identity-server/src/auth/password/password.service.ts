@@ -98,7 +98,15 @@ export class PasswordService implements OnModuleInit {
         }
       }
     }
-    const hash = await this.hash(password);
+    await this.setHash(em, accountId, await this.hash(password));
+  }
+
+  /**
+   * Stores a password already hashed by `hash` (a sign-up confirmed by email keeps the hash of
+   * the password chosen at sign-up, never the password): the current credential and its history.
+   * The policy was checked when the password was chosen; reuse cannot be checked on a hash.
+   */
+  async setHash(em: EntityManager, accountId: string, hash: string): Promise<void> {
     const now = new Date();
     await em.upsert(PasswordCredentialEntity, { accountId, hash, updatedAt: now }, ['accountId']);
     await em.insert(PasswordHistoryEntity, { accountId, id: newId(), hash, createdAt: now });

@@ -238,6 +238,11 @@ export class SessionsService {
     return result.affected ?? 0;
   }
 
+  /** Revokes every live session of the account (after a password reset), on every instance. */
+  revokeAll(em: EntityManager, accountId: string, reason: string): Promise<number> {
+    return this.revokeOthers(em, accountId, null, reason);
+  }
+
   private async revokeIn(
     em: EntityManager,
     session: SessionEntity,

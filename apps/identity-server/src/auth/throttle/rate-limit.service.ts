@@ -7,7 +7,8 @@ import { rateLimitRefusals } from '../../metrics/metrics.js';
 import { addressSubject } from './client-address.js';
 
 /** The rate limits; each name is also the `limit` label of identity_rate_limit_refusals_total. */
-export type RateLimitName = 'signup' | 'invitation' | 'scim_auth_token' | 'scim_auth_ip';
+export type RateLimitName =
+  'signup' | 'invitation' | 'email_link' | 'email_send' | 'scim_auth_token' | 'scim_auth_ip';
 
 export interface RateLimitRule {
   /** Requests allowed per window; 0: the limit is off. */
@@ -43,6 +44,13 @@ export class RateLimitService {
         max: config.invitationRateLimit,
         windowMinutes: config.invitationRateWindowMinutes,
       },
+      // Email links (verification, password reset) are looked up like invitation links...
+      email_link: {
+        max: config.invitationRateLimit,
+        windowMinutes: config.invitationRateWindowMinutes,
+      },
+      // ...and asking for one sends an email, like a sign-up.
+      email_send: { max: config.signupRateLimit, windowMinutes: config.signupRateWindowMinutes },
       scim_auth_token: {
         max: config.scimAuthFailuresPerToken,
         windowMinutes: config.scimAuthFailureWindowMinutes,
