@@ -69,16 +69,18 @@ export function assertInvitee(
       (identity.method === 'oidc' && identity.directoryId === invitation.tenantId);
     if (trustedDirectory) return;
   }
-  if (identity.unverifiedEmail !== null && names.has(identity.unverifiedEmail.toLowerCase())) {
+  const unverified =
+    identity.unverifiedEmail !== null && names.has(identity.unverifiedEmail.toLowerCase());
+  if (unverified && identity.method === 'password') {
     throw new DomainException(
       ErrorCode.EmailNotVerified,
-      identity.method === 'password'
-        ? 'Verify your email address first (POST /api/v1/me/email/verification), then accept the invitation'
-        : 'Your identity provider does not vouch for this email address, so it cannot prove the invitation is yours',
+      'Verify your email address first (POST /api/v1/me/email/verification), then accept the invitation',
     );
   }
   throw new DomainException(
     ErrorCode.InviteeMismatch,
-    'This invitation was sent to someone else: sign in as the person it was sent to',
+    unverified
+      ? 'Your identity provider does not vouch for this email address, so it cannot show the invitation is yours'
+      : 'This invitation was sent to someone else: sign in as the person it was sent to',
   );
 }

@@ -97,7 +97,8 @@ export function fromEntra(claims: Claims, issuerTemplate: string): ExternalIdent
     directoryId: tid.toLowerCase(),
     signInDirectory: tid.toLowerCase(),
     subject: oid.toLowerCase(),
-    email: email ?? null,
+    // Without an email claim the account is addressed by the UPN, never as verified.
+    email: email ?? username,
     emailVerified: email !== null && truthy(claims.xms_edov),
     username,
     displayName: nameOf(claims, email ?? username),

@@ -39,7 +39,13 @@ class SsoDispatchStrategy {
       this.success({ kind: 'failed', message: messageOf(challenge) });
     delegate.error = (error: unknown) => this.success({ kind: 'error', error });
     delegate.pass = () => this.success({ kind: 'failed', message: null });
-    delegate.authenticate(req, { ...options, callbackURL: req.ssoCallbackUrl });
+    // Connecting a provider from the profile starts with a POST: the strategies start a flow
+    // only for a GET without a code, so they see the start as one.
+    const seen =
+      req.method === 'GET'
+        ? req
+        : Object.create(req, { method: { value: 'GET' }, body: { value: undefined } });
+    delegate.authenticate(seen, { ...options, callbackURL: req.ssoCallbackUrl });
   }
 }
 

@@ -266,6 +266,11 @@ export class SsoService {
           'The identity provider sent neither a code nor an error',
         );
       case 'failed':
+        if (outcome.message && /state/i.test(outcome.message))
+          throw new DomainException(
+            ErrorCode.SsoStateInvalid,
+            'The sign-in state did not match: start again',
+          );
         throw new DomainException(
           ErrorCode.SsoProviderError,
           outcome.message
@@ -280,11 +285,30 @@ export class SsoService {
   /** A refusal's code and message; errors of the libraries are mapped, never shown raw. */
   private refusalOf(error: unknown): { code: ErrorCode; message: string } {
     if (error instanceof DomainException) return { code: error.code, message: error.message };
-    const e = error as { name?: string; code?: string; message?: string; error?: string };
+    const e = error as {
+      name?: string;
+      code?: string;
+      message?: string;
+      cause?: { claim?: string };
+    };
     this.logger.warn(
       { name: e?.name, code: e?.code, error: e?.message?.slice(0, 300) },
       'identity provider answer refused',
     );
+    // oauth4webapi: a claim of the id_token is not what was expected (openid-client wraps it).
+    const claim = comparedClaim(error);
+    if (claim === 'iss') {
+      return {
+        code: ErrorCode.SsoIssuerNotAllowed,
+        message: "The token's issuer is not the one its directory signs with",
+      };
+    }
+    if (claim === 'nonce') {
+      return {
+        code: ErrorCode.SsoStateInvalid,
+        message: 'The sign-in state did not match: start again',
+      };
+    }
     // openid-client / oauth4webapi: the provider's own error response or an error redirect.
     if (
       e?.name === 'AuthorizationResponseError' ||
@@ -335,6 +359,18 @@ export class SsoService {
   static connectionIdOk(id: string): boolean {
     return isUuid(id);
   }
+}
+
+/** The claim an id_token check compared and found wrong, through openid-client's wrapping. */
+function comparedClaim(error: unknown): string | null {
+  let current = error as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const cause = current.cause as { claim?: unknown } | undefined;
+    if (current.code === 'OAUTH_JWT_CLAIM_COMPARISON_FAILED' && typeof cause?.claim === 'string')
+      return cause.claim;
+    current = current.cause as typeof current;
+  }
+  return null;
 }
 
 /** What an IdP sign-in vouches for when it redeems an invitation. */

@@ -10,7 +10,6 @@ import {
   IsNotEmpty,
   IsObject,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -91,7 +90,10 @@ export class TenantSettingsDto {
   @Absent()
   @ArrayMaxSize(50)
   @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+    each: true,
+    message: 'each of allowedEntraTenantIds must be a directory id (a GUID)',
+  })
   allowedEntraTenantIds?: string[];
 
   @ApiPropertyOptional({
