@@ -447,8 +447,8 @@ describe('email verification and password reset', () => {
       await t.sql('DELETE FROM password_credentials WHERE account_id = $1', [account.id]);
       await t.sql(`DELETE FROM account_identities WHERE account_id = $1`, [account.id]);
       await t.sql(
-        `INSERT INTO account_identities (provider, subject, account_id, created_at)
-         VALUES ('google', $1, $2, now())`,
+        `INSERT INTO account_identities (id, provider, subject, account_id, created_at)
+         VALUES (gen_random_uuid(), 'google', $1, $2, now())`,
         [`g-${account.id}`, account.id],
       );
       await resetRequest(person.email);

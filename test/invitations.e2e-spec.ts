@@ -217,7 +217,7 @@ describe('invitations', () => {
       role: 'admin',
     });
     expect(res.body.invitedBy).toEqual({ type: 'operator', id: 'platform' });
-    const boss = await signup(t);
+    const boss = await signup(t, { email: 'first-admin@example.com' });
     expect((await accept(tokenOf(res.body.inviteUrl), boss)).body.role).toBe('admin');
     expect(
       (
@@ -348,7 +348,9 @@ describe('invitations', () => {
     await t.request('PATCH', `/api/v1/tenants/${o.tenantId}`, {
       body: { settings: { maxMembers: 4 } },
     });
-    const people = await Promise.all(tokens.map(() => signup(t)));
+    const people = await Promise.all(
+      tokens.map((_, i) => signup(t, { email: `p${i}@example.com` })),
+    );
     const results = await Promise.all(
       tokens.map((token, i) => accept(token, people[i] as SignedUp)),
     );
@@ -370,7 +372,7 @@ describe('invitations', () => {
       username: 'race',
       role: 'member',
     });
-    const person = await signup(t);
+    const person = await signup(t, { email: 'race@example.com' });
     const [a, b] = await Promise.all([
       accept(tokenOf(res.body.inviteUrl), person),
       accept(tokenOf(res.body.inviteUrl), person),

@@ -18,7 +18,13 @@ describe('README', () => {
 
   it('lists in its Configuration table exactly the variables the configuration reads', async () => {
     const source = await readFile('apps/identity-server/src/config/config.ts', 'utf8');
-    const read = new Set([...source.matchAll(/\(env, '([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]));
+    const read = new Set([
+      ...[...source.matchAll(/\(env, '([A-Z][A-Z0-9_]*)'/g)].map((m) => m[1]),
+      // oauthClient(env, ['X_CLIENT_ID', 'X_CLIENT_SECRET', 'X_ISSUER'], …)
+      ...[...source.matchAll(/\(\s*env,\s*\[([^\]]*)\]/g)].flatMap((m) =>
+        [...(m[1] ?? '').matchAll(/'([A-Z][A-Z0-9_]*)'/g)].map((n) => n[1]),
+      ),
+    ]);
     const section = readme.split(/^## Configuration$/m)[1]?.split(/^## /m)[0] ?? '';
     const documented = new Set(
       section

@@ -19,11 +19,13 @@ describe('sign-in with Google and Microsoft Entra ID', () => {
   let t: TestApp;
   let google: LocalIdp;
   let entra: LocalIdp;
+  let okta: LocalIdp;
   let publicUrl: string;
 
   beforeAll(async () => {
     google = await startIdp('google');
     entra = await startIdp('entra');
+    okta = await startIdp('oidc');
     const port = await freePort();
     publicUrl = `http://127.0.0.1:${port}`;
     t = await startTestApp({
@@ -35,12 +37,14 @@ describe('sign-in with Google and Microsoft Entra ID', () => {
       MICROSOFT_CLIENT_ID: 'entra-client',
       MICROSOFT_CLIENT_SECRET: 'entra-secret',
       MICROSOFT_AUTHORITY: entra.url,
+      OIDC_CONNECTIONS_ALLOW_LOOPBACK: 'true',
     });
   });
   afterAll(async () => {
     await t?.close();
     await google?.close();
     await entra?.close();
+    await okta?.close();
   });
 
   /** Starts at the server, signs in at the provider as `user`, comes back to returnTo. */
@@ -53,7 +57,7 @@ describe('sign-in with Google and Microsoft Entra ID', () => {
     (provider === 'google' ? google : entra).next(user);
     const params = new URLSearchParams({ returnTo: '/welcome', ...query });
     const run = await browser.follow(
-      `${publicUrl}/api/v1/auth/sso/${provider}?${params}`,
+      `${publicUrl}/api/v1/auth/sso/${provider}?${params.toString()}`,
       `${publicUrl}/welcome`,
     );
     return {
@@ -696,5 +700,139 @@ describe('sign-in with Google and Microsoft Entra ID', () => {
     } finally {
       await bare.close();
     }
+  });
+
+  describe("a tenant's own OIDC connection", () => {
+    it('signs its members in, bounded by its allowed domains, and satisfies an oidc-only policy', async () => {
+      const org = await createOrg(t);
+      const created = await t.request('POST', `/api/v1/tenants/${org.tenantId}/sso-connections`, {
+        token: org.founder.accessToken,
+        body: {
+          name: 'Okta',
+          issuer: okta.url,
+          clientId: 'okta-client',
+          clientSecret: 'okta-secret',
+          allowedDomains: ['acme.example'],
+        },
+      });
+      expect(created.status).toBe(201);
+      const connectionId = created.body.id as string;
+      const listed = await t.request('GET', `/api/v1/auth/providers?tenant=${org.tenantId}`, {
+        token: null,
+      });
+      expect(listed.body.providers).toContainEqual({
+        kind: 'oidc',
+        id: `oidc:${connectionId}`,
+        name: 'Okta',
+        startUrl: `/api/v1/auth/sso/oidc/${connectionId}`,
+      });
+      const username = `jo-${randomUUID().slice(0, 6)}`;
+      const invited = await t.request('POST', `/api/v1/tenants/${org.tenantId}/invitations`, {
+        token: org.founder.accessToken,
+        body: { email: `${username}@acme.example`, username, role: 'member' },
+      });
+      const token = String(invited.body.inviteUrl).split('/invite/')[1] as string;
+      const patched = await t.request('PATCH', `/api/v1/tenants/${org.tenantId}`, {
+        body: { settings: { allowedIdentityProviders: ['oidc'] } },
+      });
+      expect(patched.status).toBe(200);
+
+      const browser = new Browser();
+      const start = `${publicUrl}/api/v1/auth/sso/oidc/${connectionId}?invitation=${token}&returnTo=/welcome`;
+      // An address outside the allowed domains is refused at the connection.
+      okta.next({
+        sub: `o-${randomUUID()}`,
+        email: `${username}@elsewhere.example`,
+        email_verified: true,
+      });
+      const outside = await browser.follow(start, `${publicUrl}/welcome`);
+      expect(outside.final?.searchParams.get('error')).toBe('sso_domain_not_allowed');
+      // The invitee, by the username the tenant's own provider asserts.
+      okta.next({
+        sub: `o-${randomUUID()}`,
+        email: `${username}@acme.example`,
+        preferred_username: username,
+      });
+      const run = await browser.follow(start, `${publicUrl}/welcome`);
+      expect(run.final?.searchParams.get('error')).toBeNull();
+      const tokens = await exchange(run.final?.searchParams.get('code') ?? null);
+      expect(tokens.status).toBe(200);
+      const members = await t.request('GET', `/api/v1/tenants/${org.tenantId}/members`, {
+        token: tokens.body.accessToken,
+      });
+      expect(members.status).toBe(200);
+      // The founder signed in with a password: refused by the oidc-only policy.
+      expectProblem(
+        await t.request('GET', `/api/v1/tenants/${org.tenantId}/members`, {
+          token: org.founder.accessToken,
+        }),
+        403,
+        'sso_required',
+      );
+      // Another tenant's connection vouches for no one here: it cannot take over the founder's
+      // account by claiming the address, and a session through it does not satisfy this
+      // tenant's oidc policy even for a member who connected it.
+      const other = await createOrg(t);
+      const theirs = await t.request('POST', `/api/v1/tenants/${other.tenantId}/sso-connections`, {
+        token: other.founder.accessToken,
+        body: { name: 'Theirs', issuer: okta.url, clientId: 'c2', clientSecret: 's2' },
+      });
+      const theirStart = `${publicUrl}/api/v1/auth/sso/oidc/${theirs.body.id}?returnTo=/welcome`;
+      okta.next({ sub: `o-${randomUUID()}`, email: org.founder.email, email_verified: true });
+      const takeover = await new Browser().follow(theirStart, `${publicUrl}/welcome`);
+      expect(takeover.final?.searchParams.get('error')).toBe('account_link_required');
+      const linking = await fetch(`${publicUrl}/api/v1/me/identities`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokens.body.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          provider: 'oidc',
+          connectionId: theirs.body.id,
+          returnTo: '/welcome',
+        }),
+      });
+      expect(linking.status).toBe(200);
+      const linker = new Browser();
+      linker.remember(new URL(publicUrl).host, linking);
+      const theirSub = `o-${randomUUID()}`;
+      okta.next({ sub: theirSub, email: `${username}@acme.example` });
+      const linked = await linker.follow(
+        ((await linking.json()) as { redirectUrl: string }).redirectUrl,
+        `${publicUrl}/welcome`,
+      );
+      expect(linked.final?.searchParams.get('linked')).toBe('oidc');
+      okta.next({ sub: theirSub, email: `${username}@acme.example` });
+      const viaOther = await new Browser().follow(theirStart, `${publicUrl}/welcome`);
+      const otherTokens = await exchange(viaOther.final?.searchParams.get('code') ?? null);
+      expect(otherTokens.status).toBe(200);
+      expectProblem(
+        await t.request('GET', `/api/v1/tenants/${org.tenantId}/members`, {
+          token: otherTokens.body.accessToken,
+        }),
+        403,
+        'sso_required',
+      );
+      expect(t.logs.join('\n')).not.toContain('okta-secret');
+    });
+
+    it('answers 404 for an unknown or malformed connection', async () => {
+      expectProblem(
+        await t.request('GET', `/api/v1/auth/sso/oidc/${randomUUID()}`, { token: null }),
+        404,
+        'sso_connection_not_found',
+      );
+      expectProblem(
+        await t.request('GET', '/api/v1/auth/sso/oidc/not-a-uuid', { token: null }),
+        404,
+        'sso_connection_not_found',
+      );
+      expectProblem(
+        await t.request('GET', '/api/v1/auth/sso/github', { token: null }),
+        404,
+        'route_not_found',
+      );
+    });
   });
 });

@@ -139,7 +139,7 @@ export async function startIdp(kind: 'google' | 'entra' | 'oidc'): Promise<Local
     },
     async close() {
       await mock.stop();
-      if (front) await new Promise<void>((resolve) => front!.close(() => resolve()));
+      if (front) await new Promise<void>((resolve) => front.close(() => resolve()));
     },
   };
 }

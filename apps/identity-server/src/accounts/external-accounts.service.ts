@@ -42,8 +42,10 @@ export interface IdentityView {
 /**
  * Accounts reached through identity providers, and the rule against account takeover: an
  * identity seen for the first time attaches to an existing account only when the provider vouches
- * for the email AND the account's email is verified; otherwise the person signs in to that account
- * and links the provider from their profile. Every link and unlink is audited.
+ * for the email (Google email_verified, Entra xms_edov; a tenant's own OIDC provider never does,
+ * since any tenant's administrators could make it claim any address) AND the account's email is
+ * verified; otherwise the person signs in to that account and links the provider from their
+ * profile. Every link and unlink is audited.
  */
 @Injectable()
 export class ExternalAccountsService {
@@ -92,11 +94,14 @@ export class ExternalAccountsService {
       .createQueryBuilder('a')
       .where('lower(a.email) = :email', { email: asserted.email })
       .getOne();
+    // A tenant's own OIDC provider is its administrators' to configure: it vouches for emails
+    // inside that tenant (invitations), never for accounts global to the server.
+    const vouched = asserted.emailVerified && asserted.provider !== 'oidc';
     if (existing) {
-      if (!asserted.emailVerified || !existing.emailVerified) {
+      if (!vouched || !existing.emailVerified) {
         throw new DomainException(
           ErrorCode.AccountLinkRequired,
-          asserted.emailVerified
+          vouched
             ? 'An account with this email exists but its email is not verified: sign in to it, verify the email, then connect this provider from your profile'
             : 'An account with this email exists, and the identity provider does not vouch for the email: sign in to the account and connect this provider from your profile',
         );
@@ -111,7 +116,7 @@ export class ExternalAccountsService {
     const account: AccountEntity = {
       id: newId(),
       email: asserted.email,
-      emailVerified: asserted.emailVerified,
+      emailVerified: vouched,
       displayName: asserted.displayName,
       avatarUrl: null,
       timezone: 'UTC',

@@ -59,7 +59,14 @@ export function assertInvitee(
 ): void {
   if (redemption === 'anyone_with_link') return;
   const names = new Set([invitation.email.toLowerCase(), invitation.username.toLowerCase()]);
-  if (identity.verifiedEmail !== null && names.has(identity.verifiedEmail.toLowerCase())) return;
+  // A tenant's OIDC provider vouches only for its own tenant's invitations.
+  const emailTrusted = identity.method !== 'oidc' || identity.directoryId === invitation.tenantId;
+  if (
+    emailTrusted &&
+    identity.verifiedEmail !== null &&
+    names.has(identity.verifiedEmail.toLowerCase())
+  )
+    return;
   const username = identity.username?.toLowerCase() ?? null;
   if (username !== null && names.has(username)) {
     const trustedDirectory =

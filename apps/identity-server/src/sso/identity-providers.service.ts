@@ -165,7 +165,7 @@ export class IdentityProvidersService {
       },
       (_accessToken: string, _refreshToken: string, profile: Profile, done: Done) => {
         try {
-          done(null, fromGoogle(profile._json as Record<string, unknown>));
+          done(null, fromGoogle(profile._json));
         } catch (error) {
           done(error);
         }
@@ -175,7 +175,7 @@ export class IdentityProvidersService {
     (
       strategy as unknown as { _oauth2: { useAuthorizationHeaderforGET(on: boolean): void } }
     )._oauth2.useAuthorizationHeaderforGET(true);
-    return strategy as unknown as SsoStrategy;
+    return strategy;
   }
 
   /**
@@ -214,7 +214,7 @@ export class IdentityProvidersService {
     const issuerTemplate = config.serverMetadata().issuer;
     const verify: VerifyFunction = (tokens, done) => {
       try {
-        done(null, fromEntra((tokens.claims() ?? {}) as Record<string, unknown>, issuerTemplate));
+        done(null, fromEntra(tokens.claims() ?? {}, issuerTemplate));
       } catch (error) {
         done(error);
       }
@@ -222,7 +222,7 @@ export class IdentityProvidersService {
     return new StatefulOidcStrategy(
       { config, callbackURL, scope: 'openid email profile', sessionKey: 'microsoft' },
       verify,
-    ) as unknown as SsoStrategy;
+    );
   }
 
   /** A tenant's connection: discovery and every later call through the outbound fetch. */
@@ -244,7 +244,7 @@ export class IdentityProvidersService {
     );
     const verify: VerifyFunction = (tokens, done) => {
       try {
-        done(null, fromOidc((tokens.claims() ?? {}) as Record<string, unknown>, connection));
+        done(null, fromOidc(tokens.claims() ?? {}, connection));
       } catch (error) {
         done(error);
       }
@@ -252,6 +252,6 @@ export class IdentityProvidersService {
     return new StatefulOidcStrategy(
       { config, callbackURL, scope: 'openid email profile', sessionKey: `oidc:${connection.id}` },
       verify,
-    ) as unknown as SsoStrategy;
+    );
   }
 }

@@ -12,7 +12,8 @@ import type { SsoRequest } from './sso.guard.js';
 export type SsoStepKind = 'start' | 'callback' | 'link';
 const SSO_STEP = 'sso-step';
 /** Which part of a sign-in a route is; SsoStepGuard prepares the request for Passport by it. */
-export const SsoStep = (step: SsoStepKind) => SetMetadata(SSO_STEP, step);
+export const SsoStep = (step: SsoStepKind, provider?: 'google' | 'microsoft') =>
+  SetMetadata(SSO_STEP, { step, provider });
 
 export type PreparedRequest = SsoRequest & {
   ssoDraft?: Omit<SsoFlow, 'passport' | 'exp'>;
@@ -58,9 +59,15 @@ export class SsoStepGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const step = this.reflector.get<SsoStepKind>(SSO_STEP, context.getHandler());
+    const { step, provider: routeProvider } = this.reflector.get<{
+      step: SsoStepKind;
+      provider?: string;
+    }>(SSO_STEP, context.getHandler());
     const request = context.switchToHttp().getRequest<PreparedRequest>();
-    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    const params = {
+      ...((request.params ?? {}) as Record<string, string | undefined>),
+      provider: routeProvider,
+    };
     if (step === 'callback') {
       const flow = openFlow(this.box, request, this.sso.secureCookies);
       const { provider, connectionId } = providerOf(params);

@@ -13,7 +13,9 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiForbiddenResponse,
   ApiFoundResponse,
+  ApiNotFoundResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -81,6 +83,8 @@ export class SsoController {
   @ApiOperation(START)
   @ApiParam({ name: 'connectionId', format: 'uuid' })
   @ApiFoundResponse({ description: "Redirect to the tenant's identity provider" })
+  @ApiBadRequestResponse({ description: 'return_to_invalid' })
+  @ApiNotFoundResponse({ description: 'sso_connection_not_found, invitation_not_found' })
   startOidc(@Req() request: PreparedRequest, @Res() reply: FastifyReply) {
     return this.redirectOut(request, reply);
   }
@@ -101,26 +105,63 @@ export class SsoController {
     return this.redirectBack(request, reply, meta);
   }
 
-  @Get('sso/:provider')
+  @Get('sso/google')
   @Public()
-  @SsoStep('start')
+  @SsoStep('start', 'google')
   @UseGuards(SsoStepGuard, SsoPassportGuard)
   @ApiOperation(START)
-  @ApiParam({ name: 'provider', enum: ['google', 'microsoft'] })
   @ApiFoundResponse({ description: "Redirect to the provider's sign-in page" })
-  start(@Req() request: PreparedRequest, @Res() reply: FastifyReply) {
+  @ApiBadRequestResponse({ description: 'return_to_invalid' })
+  @ApiNotFoundResponse({ description: 'sso_provider_not_configured, invitation_not_found' })
+  @ApiForbiddenResponse({
+    description: 'identity_provider_mismatch (the invitation names another)',
+  })
+  startGoogle(@Req() request: PreparedRequest, @Res() reply: FastifyReply) {
     return this.redirectOut(request, reply);
   }
 
-  @Get('sso/:provider/callback')
+  @Get('sso/google/callback')
   @Public()
-  @SsoStep('callback')
+  @SsoStep('callback', 'google')
   @UseGuards(SsoStepGuard, SsoPassportGuard)
   @ApiOperation(CALLBACK)
-  @ApiParam({ name: 'provider', enum: ['google', 'microsoft'] })
   @ApiFoundResponse({ description: 'Redirect to returnTo' })
   @ApiBadRequestResponse({ description: 'sso_state_invalid: no, altered or expired flow cookie' })
-  callback(@Req() request: PreparedRequest, @Res() reply: FastifyReply, @Meta() meta: RequestMeta) {
+  callbackGoogle(
+    @Req() request: PreparedRequest,
+    @Res() reply: FastifyReply,
+    @Meta() meta: RequestMeta,
+  ) {
+    return this.redirectBack(request, reply, meta);
+  }
+
+  @Get('sso/microsoft')
+  @Public()
+  @SsoStep('start', 'microsoft')
+  @UseGuards(SsoStepGuard, SsoPassportGuard)
+  @ApiOperation(START)
+  @ApiFoundResponse({ description: "Redirect to the provider's sign-in page" })
+  @ApiBadRequestResponse({ description: 'return_to_invalid' })
+  @ApiNotFoundResponse({ description: 'sso_provider_not_configured, invitation_not_found' })
+  @ApiForbiddenResponse({
+    description: 'identity_provider_mismatch (the invitation names another)',
+  })
+  startMicrosoft(@Req() request: PreparedRequest, @Res() reply: FastifyReply) {
+    return this.redirectOut(request, reply);
+  }
+
+  @Get('sso/microsoft/callback')
+  @Public()
+  @SsoStep('callback', 'microsoft')
+  @UseGuards(SsoStepGuard, SsoPassportGuard)
+  @ApiOperation(CALLBACK)
+  @ApiFoundResponse({ description: 'Redirect to returnTo' })
+  @ApiBadRequestResponse({ description: 'sso_state_invalid: no, altered or expired flow cookie' })
+  callbackMicrosoft(
+    @Req() request: PreparedRequest,
+    @Res() reply: FastifyReply,
+    @Meta() meta: RequestMeta,
+  ) {
     return this.redirectBack(request, reply, meta);
   }
 

@@ -41,10 +41,13 @@ class SsoDispatchStrategy {
     delegate.pass = () => this.success({ kind: 'failed', message: null });
     // Connecting a provider from the profile starts with a POST: the strategies start a flow
     // only for a GET without a code, so they see the start as one.
-    const seen =
+    const seen: SsoRequest =
       req.method === 'GET'
         ? req
-        : Object.create(req, { method: { value: 'GET' }, body: { value: undefined } });
+        : (Object.create(req, {
+            method: { value: 'GET' },
+            body: { value: undefined },
+          }) as SsoRequest);
     delegate.authenticate(seen, { ...options, callbackURL: req.ssoCallbackUrl });
   }
 }
@@ -60,7 +63,7 @@ interface PassportActions {
 function messageOf(challenge: unknown): string | null {
   if (typeof challenge === 'string') return challenge;
   if (challenge && typeof challenge === 'object' && 'message' in challenge) {
-    const message = (challenge as { message: unknown }).message;
+    const message = challenge.message;
     return typeof message === 'string' ? message : null;
   }
   return null;
