@@ -228,7 +228,9 @@ describe('invitations', () => {
       ).status,
     ).toBe(200);
     const mail = await waitFor(() =>
-      smtp.mails.find((m) => m.to.includes('first-admin@example.com')),
+      smtp.mails.find(
+        (m) => m.to.includes('first-admin@example.com') && m.subject.includes('invited you'),
+      ),
     );
     expect(mail.subject).toContain('The platform operator invited you');
   });

@@ -612,6 +612,42 @@ describe('sign-in with Google and Microsoft Entra ID', () => {
     });
   });
 
+  it("satisfies a tenant's mfaRequired with a provider that asserts mfa, and not without", async () => {
+    const org = await createOrg(t);
+    await t.request('PATCH', `/api/v1/tenants/${org.tenantId}`, {
+      body: { settings: { mfaRequired: true } },
+    });
+    const email = `mfa-${randomUUID()}@gmail.example`;
+    const invited = await t.request('POST', `/api/v1/tenants/${org.tenantId}/invitations`, {
+      body: { email, username: `mfa-${randomUUID().slice(0, 6)}`, role: 'member' },
+    });
+    const token = String(invited.body.inviteUrl).split('/invite/')[1] as string;
+    const sub = `g-${randomUUID()}`;
+    const withMfa = await signInWith(
+      'google',
+      { sub, email, email_verified: true, amr: ['pwd', 'mfa'] },
+      { invitation: token },
+    );
+    const strong = await exchange(withMfa.code);
+    expect(
+      (
+        await t.request('GET', `/api/v1/tenants/${org.tenantId}/members`, {
+          token: strong.body.accessToken,
+        })
+      ).status,
+    ).toBe(200);
+    const weak = await exchange(
+      (await signInWith('google', { sub, email, email_verified: true })).code,
+    );
+    expectProblem(
+      await t.request('GET', `/api/v1/tenants/${org.tenantId}/members`, {
+        token: weak.body.accessToken,
+      }),
+      403,
+      'mfa_required',
+    );
+  });
+
   describe('connected sign-in methods', () => {
     it('lists, links from the profile, refuses an identity of another account, and never removes the last one', async () => {
       const person = await signup(t);
@@ -833,6 +869,100 @@ describe('sign-in with Google and Microsoft Entra ID', () => {
         404,
         'route_not_found',
       );
+    });
+  });
+
+  describe('under pressure', () => {
+    it('creates one account when the same new identity signs in twice at once', async () => {
+      const user = {
+        sub: `g-${randomUUID()}`,
+        email: `twice-${randomUUID()}@gmail.example`,
+        email_verified: true,
+      };
+      const runs = await Promise.all([signInWith('google', user), signInWith('google', user)]);
+      expect(runs.map((r) => r.error)).toEqual([null, null]);
+      const rows = await t.sql('SELECT count(*)::int AS n FROM accounts WHERE lower(email) = $1', [
+        user.email,
+      ]);
+      expect(rows[0].n).toBe(1);
+      const identities = await t.sql(
+        "SELECT count(*)::int AS n FROM account_identities WHERE provider = 'google' AND subject = $1",
+        [user.sub],
+      );
+      expect(identities[0].n).toBe(1);
+    });
+
+    it('answers hostile callbacks and exchanges with a 4xx or an error redirect, never a 5xx', async () => {
+      const browser = new Browser();
+      google.next({
+        sub: `h-${randomUUID()}`,
+        email: `h-${randomUUID()}@gmail.example`,
+        email_verified: true,
+      });
+      await browser.get(`${publicUrl}/api/v1/auth/sso/google?returnTo=/welcome`);
+      const hostile = [
+        `code=${'x'.repeat(5000)}&state=${'y'.repeat(3000)}`,
+        'code=%00%00&state=%00',
+        'error=server_error&error_description=%F0%9F%92%A5%00',
+        'code=a&code=b&state=c&state=d',
+        'state=only',
+      ];
+      for (const query of hostile) {
+        const res = await browser.get(`${publicUrl}/api/v1/auth/sso/google/callback?${query}`);
+        expect(res.status).toBeLessThan(500);
+        await res.arrayBuffer();
+      }
+      for (const body of [
+        { code: 'x'.repeat(200) },
+        { code: 42 },
+        {},
+        { code: 'ssoc_a_b', totp: '1' },
+      ]) {
+        const res = await t.request('POST', '/api/v1/auth/sso/exchange', { token: null, body });
+        expect([400, 401]).toContain(res.status);
+      }
+      const cookie = await fetch(`${publicUrl}/api/v1/auth/sso/google/callback?code=x`, {
+        redirect: 'manual',
+        headers: { cookie: `sso_flow=${'%'.repeat(4000)}` },
+      });
+      expect(cookie.status).toBe(400);
+    });
+
+    it("never lets one account remove another's sign-in method", async () => {
+      const a = await signup(t);
+      const b = await signup(t);
+      const bIdentities = await t.request('GET', '/api/v1/me/identities', { token: b.accessToken });
+      expectProblem(
+        await t.request('DELETE', `/api/v1/me/identities/${bIdentities.body.data[0].id}`, {
+          token: a.accessToken,
+        }),
+        404,
+        'identity_not_found',
+      );
+      expectProblem(
+        await t.request('DELETE', '/api/v1/me/identities/not-a-uuid', { token: a.accessToken }),
+        404,
+        'identity_not_found',
+      );
+    });
+
+    it('asks an administrator to confirm a sign-in policy that would refuse their own session', async () => {
+      const org = await createOrg(t);
+      const body = { settings: { allowedIdentityProviders: ['google'] } };
+      expectProblem(
+        await t.request('PATCH', `/api/v1/tenants/${org.tenantId}`, {
+          token: org.founder.accessToken,
+          body,
+        }),
+        409,
+        'sign_in_policy_lockout',
+      );
+      const confirmed = await t.request('PATCH', `/api/v1/tenants/${org.tenantId}`, {
+        token: org.founder.accessToken,
+        body: { ...body, confirm: true },
+      });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body.settings.allowedIdentityProviders).toEqual(['google']);
     });
   });
 });

@@ -108,6 +108,7 @@ describe('housekeeping', () => {
       refreshTokens: 1,
       passwordHistory: 7,
       emailTokens: 0,
+      ssoCodes: 0,
     });
     expect(await t.sql(`SELECT key FROM auth_throttle WHERE key LIKE 'ip:203.0.113.%'`)).toEqual([
       { key: 'ip:203.0.113.10' },

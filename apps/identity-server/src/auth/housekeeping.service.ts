@@ -16,6 +16,7 @@ interface Removed {
   refreshTokens: number;
   passwordHistory: number;
   emailTokens: number;
+  ssoCodes: number;
 }
 /** The most any tenant's password policy looks back. */
 const PASSWORD_HISTORY_KEPT = 24;
@@ -72,13 +73,30 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
       const [, emailTokens] = await this.dataSource.query<[unknown, number]>(
         'DELETE FROM email_tokens WHERE expires_at < now()',
       );
-      const removed = { throttle, rateLimits, refreshTokens, passwordHistory, emailTokens };
-      if (throttle + rateLimits + refreshTokens + passwordHistory + emailTokens > 0)
+      const [, ssoCodes] = await this.dataSource.query<[unknown, number]>(
+        'DELETE FROM sso_codes WHERE expires_at < now()',
+      );
+      const removed = {
+        throttle,
+        rateLimits,
+        refreshTokens,
+        passwordHistory,
+        emailTokens,
+        ssoCodes,
+      };
+      if (Object.values(removed).some((n) => n > 0))
         this.logger.log({ removed }, 'housekeeping removed stale rows');
       return removed;
     } catch (error) {
       this.logger.error({ err: error }, 'housekeeping failed');
-      return { throttle: 0, rateLimits: 0, refreshTokens: 0, passwordHistory: 0, emailTokens: 0 };
+      return {
+        throttle: 0,
+        rateLimits: 0,
+        refreshTokens: 0,
+        passwordHistory: 0,
+        emailTokens: 0,
+        ssoCodes: 0,
+      };
     }
   }
 }

@@ -92,6 +92,7 @@ export enum ErrorCode {
   UrlNotAllowed = 'url_not_allowed',
   SsoDomainNotAllowed = 'sso_domain_not_allowed',
   SsoConnectionNameTaken = 'sso_connection_name_taken',
+  SignInPolicyLockout = 'sign_in_policy_lockout',
   ServiceUnavailable = 'service_unavailable',
   InternalError = 'internal_error',
 }
@@ -272,6 +273,10 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.SsoConnectionNameTaken]: {
     status: 409,
     title: 'Another SSO connection of this organization has this name',
+  },
+  [ErrorCode.SignInPolicyLockout]: {
+    status: 409,
+    title: 'The sign-in policy would refuse your own session; send confirm: true to save it anyway',
   },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },

@@ -11,6 +11,7 @@ import { fieldErrors } from '../common/problem.filter.js';
 import { keyset, pageOf, type Page } from '../common/pagination.js';
 import type { CreateTenantDto, UpdateTenantDto } from './dto/tenant.dto.js';
 import { DEFAULT_SETTINGS, mergeSettings, type TenantSettings } from '../tenancy/settings.js';
+import { signInSatisfies } from '../tenancy/sign-in-policy.js';
 import { TenantEntity } from '../tenancy/tenant.entity.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import { MembershipsService } from '../members/index.js';
@@ -129,6 +130,20 @@ export class TenantsService {
           settings: mergeSettings(current.settings, dto.settings),
         };
         checkSettings(next.settings);
+        if (principal.kind === 'user' && dto.confirm !== true) {
+          const before = signInSatisfies(
+            id,
+            principal,
+            mergeSettings(DEFAULT_SETTINGS, current.settings),
+          );
+          const after = signInSatisfies(id, principal, next.settings);
+          if (before === true && after !== true) {
+            throw new DomainException(
+              ErrorCode.SignInPolicyLockout,
+              'With this sign-in policy your own session would be refused here (sso_required): sign in the way it allows first, or send confirm: true to save it anyway',
+            );
+          }
+        }
         const changes = diff(
           { name: current.name, slug: current.slug, settings: current.settings },
           { name: next.name, slug: next.slug, settings: next.settings },

@@ -177,4 +177,12 @@ export class UpdateTenantDto {
   @ValidateNested()
   @Type(() => TenantSettingsDto)
   settings?: TenantSettingsDto;
+
+  @ApiPropertyOptional({
+    description:
+      'Save a sign-in policy that your own current sign-in does not satisfy (you would get sso_required here)',
+  })
+  @Absent()
+  @IsBoolean()
+  confirm?: boolean;
 }
