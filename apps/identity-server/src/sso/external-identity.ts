@@ -3,9 +3,6 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 export const SSO_PROVIDERS = ['google', 'microsoft', 'oidc'] as const;
 export type SsoProvider = (typeof SSO_PROVIDERS)[number];
 
-/** Personal Microsoft accounts (outlook.com, live.com) all sign in from this Entra directory. */
-export const MICROSOFT_CONSUMER_TID = '9188040d-6c67-4c5b-b112-36a304b66dad';
-
 /** Who the identity provider says signed in, in one shape for every provider. */
 export interface ExternalIdentity {
   provider: SsoProvider;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '#auth-crypto';
-import { isUuid, issueSecret, newId, parseSecret, secretMatches } from '#database';
+import { issueSecret, newId, parseSecret, secretMatches } from '#database';
 import {
   AccountEntity,
   ExternalAccountsService,
@@ -353,11 +353,6 @@ export class SsoService {
         changes: { after: { method, reason } },
       }),
     );
-  }
-
-  /** Whether an id from a URL can name a connection at all (else: not found, no query). */
-  static connectionIdOk(id: string): boolean {
-    return isUuid(id);
   }
 }
 
