@@ -5,6 +5,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'apps/admin-console/dist/**',
+      'apps/admin-console/src/api/schema.d.ts',
       'node_modules/**',
       'coverage/**',
       '.data/**',

@@ -1,0 +1,62 @@
+import type { Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from './support/app.js';
+import { audit, launchBrowser, newPage } from './support/browser.js';
+import { PASSWORD, signup } from './support/users.js';
+
+describe('admin console: sign-in and organizations', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('signs a person in with a password, lists no organization, creates one (doc 002)', async () => {
+    const person = await signup(t);
+    const { context, page } = await newPage(browser, t.baseUrl);
+    await page.goto('/');
+    await page.waitForURL(/\/sign-in\?next=/);
+    expect(await audit(page, 'sign-in')).toEqual([]);
+    await page.getByLabel('Email').fill(person.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your organizations' }).waitFor();
+    expect(await audit(page, 'home')).toEqual([]);
+    await page.getByRole('textbox', { name: 'Create an organization' }).fill('Console Labs');
+    await page.getByRole('button', { name: 'Create an organization' }).click();
+    await page.waitForURL(/\/orgs\/[0-9a-f-]+\/users/);
+    await context.close();
+  });
+
+  it('shows the server message for a wrong password, in place', async () => {
+    const { context, page } = await newPage(browser, t.baseUrl);
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill('nobody@example.com');
+    await page.getByLabel('Password').fill('wrong password here');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/email or password/i);
+    await context.close();
+  });
+
+  it('keeps the session across a reload through the refresh cookie, never in storage', async () => {
+    const person = await signup(t);
+    const { context, page } = await newPage(browser, t.baseUrl);
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(person.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Your organizations' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Your organizations' }).waitFor();
+    const stored = await page.evaluate('JSON.stringify({ ...localStorage, ...sessionStorage })');
+    expect(stored).not.toMatch(/eyJ|rt_/);
+    expect(await page.evaluate('document.cookie')).toBe('');
+    await context.close();
+  });
+});
