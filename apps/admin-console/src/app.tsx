@@ -1,9 +1,13 @@
 import { Center, Text } from '@mantine/core';
-import { BrowserRouter, Route, Routes } from 'react-router';
+import { BrowserRouter, Route, Routes, type RouteObject } from 'react-router';
 import { RequireSession } from './auth/require-session.js';
 import { HomePage } from './pages/home.js';
 import { SignInPage } from './pages/sign-in.js';
 import { SsoReturnPage } from './pages/sso-return.js';
+import { accountRoutes } from './routes/account-routes.js';
+import { organizationRoutes } from './routes/organization-routes.js';
+
+const routeOf = (r: RouteObject) => <Route key={r.path} path={r.path} element={r.element} />;
 
 function NotFound() {
   return (
@@ -28,6 +32,8 @@ export function App() {
             </RequireSession>
           }
         />
+        {accountRoutes.map(routeOf)}
+        {organizationRoutes.map(routeOf)}
         <Route path="*" element={<NotFound />} />
       </Routes>
     </BrowserRouter>

@@ -1,5 +1,10 @@
+import { enAccount } from './en-account.js';
+import { enOrganization } from './en-organization.js';
+
 /** English, the shipped language. Every text of the console is a key here. */
 export const en = {
+  ...enAccount,
+  ...enOrganization,
   'app.name': 'Identity Server',
   'common.loading': 'Loading…',
   'common.cancel': 'Cancel',
