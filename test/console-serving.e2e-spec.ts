@@ -352,3 +352,62 @@ describe('cookie mode at the SSO exchange', () => {
     expect(rotated.status).toBe(200);
   });
 });
+
+describe('the invitation preview for the landing page', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const preview = (inviteUrl: string) =>
+    t.request('GET', `/api/v1/invitations/${inviteUrl.split('/invite/')[1]}`, { token: null });
+
+  it('names who invited, the Entra directory, and the address masked', async () => {
+    const admin = await signup(t, { displayName: 'Ada Admin' });
+    const org = await t.request('POST', '/api/v1/organizations', {
+      token: admin.accessToken,
+      body: { name: `Preview Org ${randomUUID()}` },
+    });
+    const tenantId = org.body.id as string;
+    const entra = '11111111-2222-3333-4444-555555555555';
+    const byAdmin = await t.request('POST', `/api/v1/tenants/${tenantId}/invitations`, {
+      token: admin.accessToken,
+      body: {
+        email: 'Grace.Hopper@Example.com',
+        username: 'grace',
+        role: 'developer',
+        identityProvider: 'microsoft',
+        entraTenantId: entra,
+      },
+    });
+    expect(byAdmin.status).toBe(201);
+    const seen = await preview(byAdmin.body.inviteUrl);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual({
+      tenantName: org.body.name,
+      role: 'developer',
+      identityProvider: 'microsoft',
+      entraTenantId: entra,
+      email: 'g***@example.com',
+      invitedBy: 'Ada Admin',
+      status: 'pending',
+      expiresAt: byAdmin.body.expiresAt,
+    });
+    expect(seen.text).not.toContain('hopper');
+
+    const byOperator = await t.request('POST', `/api/v1/tenants/${tenantId}/invitations`, {
+      body: { email: 'x@example.org', username: 'x', role: 'viewer' },
+    });
+    expect((await preview(byOperator.body.inviteUrl)).body).toMatchObject({
+      identityProvider: 'any',
+      entraTenantId: null,
+      email: 'x***@example.org',
+      invitedBy: 'The platform operator',
+    });
+  });
+});
