@@ -282,6 +282,31 @@ describe('the refresh token in an httpOnly cookie (cookie mode)', () => {
     expect(refreshCookie(switched)?.value).toMatch(/^rt_/);
   });
 
+  it('gives other sites no way to trade the cookie: no CORS preflight, no form bodies', async () => {
+    const person = await signup(t);
+    const signedIn = await login(t, { email: person.email, password: PASSWORD }, COOKIE_MODE);
+    const cookie = `refresh_token=${refreshCookie(signedIn)!.value}`;
+    const preflight = await fetch(`${t.baseUrl}/api/v1/auth/refresh`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, x-refresh-cookie',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+    const form = await t.request('POST', '/api/v1/auth/refresh', {
+      token: null,
+      raw: 'refreshToken=',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    });
+    expectProblem(form, 415, 'unsupported_media_type');
+    expect(refreshCookie(form)).toBeNull();
+    // The cookie still works: nothing above spent it.
+    expect((await refresh(refreshCookie(signedIn)!.value)).status).toBe(200);
+  });
+
   it('marks the cookie Secure when PUBLIC_URL is https', async () => {
     const secure = await startTestApp(
       { PUBLIC_URL: 'https://id.example.com', SESSION_MAX_AGE_MINUTES: '90' },
