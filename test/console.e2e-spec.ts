@@ -23,7 +23,7 @@ describe('admin console: sign-in and organizations', () => {
     await page.waitForURL(/\/sign-in\?next=/);
     expect(await audit(page, 'sign-in')).toEqual([]);
     await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Your organizations' }).waitFor();
     expect(await audit(page, 'home')).toEqual([]);
@@ -37,7 +37,7 @@ describe('admin console: sign-in and organizations', () => {
     const { context, page } = await newPage(browser, t.baseUrl);
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill('nobody@example.com');
-    await page.getByLabel('Password').fill('wrong password here');
+    await page.getByLabel(/^Password/).fill('wrong password here');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toMatch(/email or password/i);
@@ -49,7 +49,7 @@ describe('admin console: sign-in and organizations', () => {
     const { context, page } = await newPage(browser, t.baseUrl);
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Your organizations' }).waitFor();
     await page.reload();
