@@ -1,5 +1,4 @@
 import {
-  Badge,
   Button,
   Code,
   Container,
@@ -121,40 +120,42 @@ export function AuditLogPage() {
           <ProblemAlert error={events.error} />
           {events.isSuccess && rows.length === 0 && <Text>{t('audit.empty')}</Text>}
           {rows.length > 0 && (
-            <Table striped withTableBorder>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('audit.col.at')}</Table.Th>
-                  <Table.Th>{t('audit.col.type')}</Table.Th>
-                  <Table.Th>{t('audit.col.actor')}</Table.Th>
-                  <Table.Th>{t('audit.col.target')}</Table.Th>
-                  <Table.Th>{t('audit.col.changes')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((e) => (
-                  <Table.Tr key={e.id}>
-                    <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
-                    <Table.Td>
-                      <Badge variant="light">{e.type}</Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs">
-                        {e.actor.type}:{e.actor.id}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs">
-                        {e.target.type}:{e.target.id}
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      <ChangeDiff changes={e.changes} />
-                    </Table.Td>
+            <Table.ScrollContainer minWidth={900}>
+              <Table striped withTableBorder>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('audit.col.at')}</Table.Th>
+                    <Table.Th>{t('audit.col.type')}</Table.Th>
+                    <Table.Th>{t('audit.col.actor')}</Table.Th>
+                    <Table.Th>{t('audit.col.target')}</Table.Th>
+                    <Table.Th>{t('audit.col.changes')}</Table.Th>
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {rows.map((e) => (
+                    <Table.Tr key={e.id}>
+                      <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
+                      <Table.Td>
+                        <Code>{e.type}</Code>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs">
+                          {e.actor.type}:{e.actor.id}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="xs">
+                          {e.target.type}:{e.target.id}
+                        </Text>
+                      </Table.Td>
+                      <Table.Td>
+                        <ChangeDiff changes={e.changes} />
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
           )}
           {events.hasNextPage && (
             <Button
