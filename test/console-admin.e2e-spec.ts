@@ -79,4 +79,47 @@ describe('admin console: audit log, SCIM and API keys', () => {
     expect(types.every((row) => row.includes('tenant.updated'))).toBe(true);
     expect(await page.getByRole('deletion').first().textContent()).toContain('10');
   });
+
+  it('shows the built-in roles and creates a custom role the server validates', async () => {
+    await page.goto(`/orgs/${org.tenantId}/roles`);
+    await page.getByRole('heading', { name: 'Roles', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'admin', exact: true }).waitFor();
+    const form = page.getByRole('form', { name: 'Create a custom role' });
+    await form.getByLabel(/^Key/).fill('auditor');
+    await form.getByLabel(/^Name/).fill('Auditor');
+    await form
+      .getByLabel(/^Rules/)
+      .fill('[{"action": "read", "subject": "Member", "conditions": {"x": {"$where": "1"}}}]');
+    await form.getByRole('button', { name: 'Create a custom role' }).click();
+    await form.getByRole('alert').waitFor();
+    expect(await audit(page, 'roles-invalid')).toEqual([]);
+    await form.getByLabel(/^Rules/).fill('[{"action": "read", "subject": "AuditEvent"}]');
+    await form.getByRole('button', { name: 'Create a custom role' }).click();
+    await page.getByRole('cell', { name: 'auditor', exact: true }).waitFor();
+    expect(await audit(page, 'roles')).toEqual([]);
+  });
+
+  it('adds an access rule, asking to confirm one that would lock the admin out', async () => {
+    await page.goto(`/orgs/${org.tenantId}/access-rules`);
+    await page.getByRole('heading', { name: 'Access rules' }).waitFor();
+    expect(await audit(page, 'access-rules-empty')).toEqual([]);
+    const form = page.getByRole('form', { name: 'Add a rule' });
+    await form.getByLabel(/^Name/).fill('Office only');
+    await form.getByLabel(/^IP ranges/).fill('203.0.113.0/24');
+    await form.getByRole('button', { name: 'Add a rule' }).click();
+    await form.getByRole('button', { name: 'Save anyway' }).waitFor();
+    expect(await audit(page, 'access-rules-lockout')).toEqual([]);
+    expect(
+      await t.sql('SELECT count(*)::int AS n FROM access_rules WHERE tenant_id = $1', [
+        org.tenantId,
+      ]),
+    ).toEqual([{ n: 0 }]);
+    // A deny rule for another network does not lock anyone out.
+    await form.getByLabel(/^Name/).fill('Block a bad network');
+    await form.getByText('Deny', { exact: true }).click();
+    await form.getByLabel(/^IP ranges/).fill('198.51.100.0/24');
+    await form.getByRole('button', { name: 'Add a rule' }).click();
+    await page.getByRole('cell', { name: 'Block a bad network', exact: true }).waitFor();
+    expect(await audit(page, 'access-rules')).toEqual([]);
+  });
 });

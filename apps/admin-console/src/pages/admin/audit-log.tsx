@@ -1,4 +1,5 @@
 import {
+  Box,
   Button,
   Code,
   Container,
@@ -120,7 +121,12 @@ export function AuditLogPage() {
           <ProblemAlert error={events.error} />
           {events.isSuccess && rows.length === 0 && <Text>{t('audit.empty')}</Text>}
           {rows.length > 0 && (
-            <Table.ScrollContainer minWidth={900}>
+            <Box
+              style={{ overflowX: 'auto' }}
+              tabIndex={0}
+              role="region"
+              aria-label={t('audit.title')}
+            >
               <Table striped withTableBorder>
                 <Table.Thead>
                   <Table.Tr>
@@ -155,7 +161,7 @@ export function AuditLogPage() {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </Box>
           )}
           {events.hasNextPage && (
             <Button

@@ -13,6 +13,12 @@ export function AdminNav() {
       <Anchor component={Link} to={`/orgs/${tenantId}/audit`}>
         {t('admin.nav.audit')}
       </Anchor>
+      <Anchor component={Link} to={`/orgs/${tenantId}/roles`}>
+        {t('admin.nav.roles')}
+      </Anchor>
+      <Anchor component={Link} to={`/orgs/${tenantId}/access-rules`}>
+        {t('admin.nav.accessRules')}
+      </Anchor>
       <Anchor component={Link} to={`/orgs/${tenantId}/integrations`}>
         {t('admin.nav.integrations')}
       </Anchor>
