@@ -41,7 +41,7 @@ export function PasswordSection() {
   const weak = passwordProblem(change.error);
   return (
     <Section title={t('profile.password')}>
-      <form onSubmit={submit} aria-label={t('profile.password')}>
+      <form onSubmit={submit}>
         <Stack gap="sm">
           <PasswordInput
             label={t('profile.currentPassword')}

@@ -54,7 +54,7 @@ function DetailsSection({ profile }: { profile: Profile }) {
   }
   return (
     <Section title={t('profile.details')}>
-      <form onSubmit={submit} aria-label={t('profile.details')}>
+      <form onSubmit={submit}>
         <Stack gap="sm">
           <TextInput
             label={t('profile.displayName')}
