@@ -32,7 +32,7 @@ describe('admin console: account pages', () => {
   /** The password form of the sign-in page (or of the invitation landing's choices). */
   async function signInWithPassword(page: Page, email: string, password = PASSWORD) {
     await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
+    await page.getByRole('textbox', { name: 'Password', exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
@@ -58,11 +58,11 @@ describe('admin console: account pages', () => {
       expect(await audit(page, 'sign-up')).toEqual([]);
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Your name').fill('Newcomer');
-      await page.getByLabel('Password', { exact: true }).fill('short');
+      await page.getByRole('textbox', { name: 'Password', exact: true }).fill('short');
       await page.getByRole('button', { name: 'Create account' }).click();
       // weak_password, in place at the field
       await page.getByText(/must be at least 12 characters/).waitFor();
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('textbox', { name: 'Password', exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: 'Create account' }).click();
       await page.getByRole('heading', { name: 'Check your email' }).waitFor();
       expect(await audit(page, 'sign-up-sent')).toEqual([]);
@@ -97,10 +97,10 @@ describe('admin console: account pages', () => {
       await page.goto(`/reset-password?token=${token}`);
       await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
       expect(await audit(page, 'reset-password')).toEqual([]);
-      await page.getByLabel('New password').fill('tiny');
+      await page.getByRole('textbox', { name: 'New password' }).fill('tiny');
       await page.getByRole('button', { name: 'Set new password' }).click();
       await page.getByText(/must be at least 12 characters/).waitFor();
-      await page.getByLabel('New password').fill(fresh);
+      await page.getByRole('textbox', { name: 'New password' }).fill(fresh);
       await page.getByRole('button', { name: 'Set new password' }).click();
       await page.waitForURL(/\/sign-in$/);
       await page.getByText('Your password was changed').waitFor();
@@ -204,7 +204,7 @@ describe('admin console: account pages', () => {
       await page.getByRole('heading', { name: 'Your profile' }).waitFor();
       expect(await audit(page, 'profile')).toEqual([]);
 
-      await page.getByLabel('Name', { exact: true }).fill('Renamed Person');
+      await page.getByRole('textbox', { name: /^Name/ }).fill('Renamed Person');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByText('Saved.').waitFor();
       const me = await t.request('GET', '/api/v1/me', { token: person.accessToken });

@@ -99,7 +99,7 @@ export function IdentitiesSection() {
                       </Button>
                     </Group>
                     {last && (
-                      <Text size="xs" c="dimmed" id={`last-${identity.id}`}>
+                      <Text size="xs" c="gray.7" id={`last-${identity.id}`}>
                         {t('identities.lastReason')}
                       </Text>
                     )}

@@ -16,7 +16,7 @@ import { api, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
-import { passwordProblem } from './password-problem.js';
+import { passwordProblem, readableDescription } from './password-problem.js';
 import { Section } from './section.js';
 
 type Profile = components['schemas']['ProfileDto'];
@@ -53,6 +53,7 @@ export function PasswordSection() {
           <PasswordInput
             label={t('profile.newPassword')}
             description={t('account.passwordHelp')}
+            styles={readableDescription}
             autoComplete="new-password"
             required
             value={newPassword}
@@ -130,11 +131,11 @@ export function MfaSection({ profile }: { profile: Profile }) {
       <Group gap="sm">
         <Text>{t('mfa.status')}</Text>
         {profile.mfaEnabled ? (
-          <Badge color="green" variant="light">
+          <Badge color="teal.9" variant="filled">
             {t('mfa.on')}
           </Badge>
         ) : (
-          <Badge color="gray" variant="light">
+          <Badge color="dark" variant="outline">
             {t('mfa.off')}
           </Badge>
         )}

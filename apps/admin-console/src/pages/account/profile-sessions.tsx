@@ -77,7 +77,7 @@ export function SessionsSection() {
                   <Text size="sm" lineClamp={2} title={s.userAgent ?? undefined}>
                     {s.userAgent ?? t('sessions.unknownDevice')}
                   </Text>
-                  <Text size="xs" c="dimmed">
+                  <Text size="xs" c="gray.7">
                     {t('sessions.signedIn', { when: formatDateTime(s.createdAt) })}
                   </Text>
                 </Table.Td>

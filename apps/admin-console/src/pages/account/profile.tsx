@@ -74,7 +74,7 @@ function DetailsSection({ profile }: { profile: Profile }) {
           />
           <ProblemAlert error={save.error} />
           {saved && (
-            <Text role="status" c="green.9" size="sm">
+            <Text role="status" size="sm">
               {t('profile.saved')}
             </Text>
           )}
@@ -98,11 +98,11 @@ function EmailSection({ profile }: { profile: Profile }) {
       <Group gap="sm">
         <Text>{profile.email}</Text>
         {profile.emailVerified ? (
-          <Badge color="green" variant="light">
+          <Badge color="teal.9" variant="filled">
             {t('profile.verified')}
           </Badge>
         ) : (
-          <Badge color="orange" variant="light">
+          <Badge color="dark" variant="outline">
             {t('profile.unverified')}
           </Badge>
         )}

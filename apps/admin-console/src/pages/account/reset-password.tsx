@@ -6,7 +6,7 @@ import { api, call } from '../../api/client.js';
 import { CenteredCard } from '../../components/centered.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
-import { passwordProblem } from './password-problem.js';
+import { passwordProblem, readableDescription } from './password-problem.js';
 
 /**
  * The emailed reset link: a new password. A refused one (weak_password, password_reused) is
@@ -50,6 +50,7 @@ export function ResetPasswordPage() {
             <PasswordInput
               label={t('reset.password')}
               description={t('account.passwordHelp')}
+              styles={readableDescription}
               autoComplete="new-password"
               required
               value={password}

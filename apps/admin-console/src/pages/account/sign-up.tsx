@@ -5,7 +5,7 @@ import { api, call } from '../../api/client.js';
 import { CenteredCard } from '../../components/centered.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
-import { passwordProblem } from './password-problem.js';
+import { passwordProblem, readableDescription } from './password-problem.js';
 
 /**
  * Sign-up: the server answers 202 for a new address and a taken one alike, so the page always
@@ -37,7 +37,7 @@ export function SignUpPage() {
     return (
       <CenteredCard title={t('signUp.sentTitle')}>
         <Text role="status">{t('signUp.sent', { email: sentTo })}</Text>
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {t('signUp.sentHelp')}
         </Text>
         <Anchor component={Link} to="/sign-in" size="sm">
@@ -70,6 +70,7 @@ export function SignUpPage() {
           <PasswordInput
             label={t('signUp.password')}
             description={t('account.passwordHelp')}
+            styles={readableDescription}
             autoComplete="new-password"
             required
             value={password}
