@@ -228,10 +228,11 @@ describe('admin console: account pages', () => {
       // The sessions signup() and login() opened are the other ones; revoke them all.
       for (let i = 0; i < before; i += 1) {
         await revoke.first().click();
-        await page.waitForFunction(
-          (n) => document.querySelectorAll('table[aria-label="Sessions"] tbody tr').length === n,
-          before - i,
-        );
+        // One row fewer: the last row index goes away.
+        await sessions
+          .locator('tbody tr')
+          .nth(before - i)
+          .waitFor({ state: 'detached' });
       }
       const refused = await t.request('GET', '/api/v1/me', { token: laptop.body.accessToken });
       expect(refused.status).toBe(401);

@@ -10,15 +10,13 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { SignInChoices } from '../sign-in.js';
 
-type Inviter =
-  string | { displayName?: string | null; name?: string | null; email?: string | null };
-
 /**
  * The preview, with the fields the server adds when it has them (who invited, the Entra tenant,
  * the masked address, the organization's id): read only when present.
  */
 type Preview = components['schemas']['InvitationPreviewDto'] & {
-  invitedBy?: Inviter | null;
+  /** As the invitation email names the inviter: a name, an API key's name or the operator. */
+  invitedBy?: string | null;
   entraTenantId?: string | null;
   email?: string | null;
   tenantId?: string | null;
@@ -28,14 +26,6 @@ type Preview = components['schemas']['InvitationPreviewDto'] & {
 const SOMEONE_ELSE = new Set(['invitee_mismatch', 'identity_provider_mismatch']);
 /** Refusals that mean the invitation itself changed: read it again to show its status page. */
 const STALE = new Set(['invitation_expired', 'invitation_revoked', 'invitation_accepted']);
-
-function inviterName(inviter: Inviter | null | undefined): string | null {
-  if (!inviter) return null;
-  if (typeof inviter === 'string') return inviter;
-  const name = inviter.displayName ?? inviter.name ?? null;
-  if (name && inviter.email) return `${name} (${inviter.email})`;
-  return name ?? inviter.email ?? null;
-}
 
 function providerName(preview: Preview): string {
   switch (preview.identityProvider) {
@@ -128,7 +118,7 @@ export function InvitationPage() {
   }
 
   const invitation: Preview = preview.data;
-  const inviter = inviterName(invitation.invitedBy);
+  const inviter = invitation.invitedBy ?? null;
   const signedInAs = me.data?.email;
 
   if (accept.error instanceof ApiError && accept.error.code && SOMEONE_ELSE.has(accept.error.code))
