@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Table, Text } from '@mantine/core';
+import { Button, Group, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api, call } from '../../api/client.js';
@@ -86,7 +86,9 @@ export function SessionsSection() {
                 <Table.Td>{formatDateTime(s.lastSeenAt)}</Table.Td>
                 <Table.Td>
                   {s.current ? (
-                    <Badge variant="light">{t('sessions.current')}</Badge>
+                    <Text size="sm" fw={600}>
+                      {t('sessions.current')}
+                    </Text>
                   ) : (
                     <Button
                       size="xs"
