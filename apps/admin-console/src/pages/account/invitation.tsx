@@ -125,7 +125,11 @@ export function InvitationPage() {
     return (
       <CenteredCard title={t('invite.someoneElseTitle')}>
         <ProblemAlert error={accept.error} />
-        {signedInAs && <Text>{t('invite.signedInAs', { email: signedInAs })}</Text>}
+        {signedInAs && (
+          <Text style={{ overflowWrap: 'anywhere' }}>
+            {t('invite.signedInAs', { email: signedInAs })}
+          </Text>
+        )}
         <Text size="sm">
           {invitation.email
             ? t('invite.someoneElseHelpTo', { email: invitation.email })
@@ -226,7 +230,11 @@ export function InvitationPage() {
       {details}
       {session.signedIn ? (
         <Stack gap="sm">
-          {signedInAs && <Text size="sm">{t('invite.signedInAs', { email: signedInAs })}</Text>}
+          {signedInAs && (
+            <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+              {t('invite.signedInAs', { email: signedInAs })}
+            </Text>
+          )}
           <ProblemAlert error={accept.error} />
           <Button loading={accept.isPending} onClick={() => accept.mutate()}>
             {t('invite.accept')}
