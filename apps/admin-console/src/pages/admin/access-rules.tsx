@@ -155,7 +155,7 @@ export function AccessRulesPage() {
                   <SegmentedControl
                     aria-label={t('accessRules.effect')}
                     value={effect}
-                    onChange={(v) => setEffect(v as 'allow' | 'deny')}
+                    onChange={(v) => setEffect(v)}
                     data={[
                       { value: 'allow', label: t('accessRules.allow') },
                       { value: 'deny', label: t('accessRules.deny') },
@@ -171,7 +171,7 @@ export function AccessRulesPage() {
                 <Text size="sm" fw={500} id="access-rule-days">
                   {t('accessRules.days')}
                 </Text>
-                <Chip.Group multiple value={days} onChange={(v) => setDays(v as Day[])}>
+                <Chip.Group multiple value={days} onChange={(v) => setDays(v)}>
                   <Group gap="xs" role="group" aria-labelledby="access-rule-days">
                     {DAYS.map((d) => (
                       <Chip key={d} value={d}>
