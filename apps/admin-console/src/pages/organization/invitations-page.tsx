@@ -103,7 +103,7 @@ function Invitations({ org }: { org: OrgContext }) {
             ...STATUSES.map((s) => ({ value: s, label: t(`org.invitations.status.${s}`) })),
           ]}
           value={status ?? 'all'}
-          onChange={(v) => setStatus(v && v !== 'all' ? (v) : null)}
+          onChange={(v) => setStatus(v && v !== 'all' ? v : null)}
           allowDeselect={false}
         />
       </Group>

@@ -131,7 +131,7 @@ export function InviteDialog({
                 { value: 'microsoft', label: t('org.invite.provider.microsoft') },
               ]}
               value={provider}
-              onChange={(v) => setProvider((v ?? 'any'))}
+              onChange={(v) => setProvider(v ?? 'any')}
               allowDeselect={false}
               comboboxProps={{ withinPortal: false }}
             />

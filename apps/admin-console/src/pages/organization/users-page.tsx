@@ -88,7 +88,7 @@ function Users({ org }: { org: OrgContext }) {
               { value: 'removed', label: t('org.status.removed') },
             ]}
             value={status ?? 'listed'}
-            onChange={(v) => setStatus(v && v !== 'listed' ? (v) : null)}
+            onChange={(v) => setStatus(v && v !== 'listed' ? v : null)}
             allowDeselect={false}
           />
           <Select
