@@ -16,6 +16,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/var/lib/identity-server
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+COPY --from=build --chown=node:node /app/apps/admin-console/dist ./apps/admin-console/dist
 COPY --from=build --chown=node:node /app/package.json ./package.json
 RUN mkdir -p /var/lib/identity-server && chown node:node /var/lib/identity-server
 # The embedded PostgreSQL, its password and the generated keys live here: mount a volume on it.

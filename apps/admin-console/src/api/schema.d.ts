@@ -2662,7 +2662,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Redirect to the tenant's identity provider */
+            /** @description Redirect to the provider's sign-in page */
             302: {
                 headers: {
                     [name: string]: unknown;
@@ -2671,6 +2671,15 @@ export interface operations {
             };
             /** @description return_to_invalid */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description identity_provider_mismatch (the invitation names another) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

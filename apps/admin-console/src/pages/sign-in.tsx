@@ -7,6 +7,7 @@ import { safeNext } from '../auth/next.js';
 import { useSession } from '../auth/session.js';
 import { CenteredCard } from '../components/centered.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { TotpForm } from '../components/totp-form.js';
 import { t } from '../i18n/i18n.js';
 
 /** The sign-in choices the server offers (for an invitation: only those it allows). */
@@ -47,19 +48,18 @@ function PasswordForm({ next }: { next: string }) {
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [totp, setTotp] = useState('');
   const [needsTotp, setNeedsTotp] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function submit(event?: FormEvent, totp?: string) {
+    event?.preventDefault();
     setBusy(true);
     setError(null);
     try {
       const pair = await call(() =>
         api.POST('/api/v1/auth/login', {
-          body: { email, password, ...(needsTotp ? { totp } : {}) },
+          body: { email, password, ...(totp ? { totp } : {}) },
         }),
       );
       session.signIn(pair);
@@ -72,44 +72,34 @@ function PasswordForm({ next }: { next: string }) {
     }
   }
 
+  if (needsTotp)
+    return (
+      <Stack gap="sm">
+        <ProblemAlert error={error} />
+        <TotpForm busy={busy} onCode={(code) => void submit(undefined, code)} />
+      </Stack>
+    );
   return (
     <form onSubmit={(e) => void submit(e)} aria-label={t('signIn.title')}>
       <Stack gap="sm">
         <ProblemAlert error={error} />
-        {!needsTotp ? (
-          <>
-            <TextInput
-              label={t('signIn.email')}
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.currentTarget.value)}
-            />
-            <PasswordInput
-              label={t('signIn.password')}
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-            />
-          </>
-        ) : (
-          <>
-            <Text size="sm">{t('signIn.totpHelp')}</Text>
-            <TextInput
-              label={t('signIn.totp')}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              required
-              autoFocus
-              value={totp}
-              onChange={(e) => setTotp(e.currentTarget.value.trim())}
-            />
-          </>
-        )}
+        <TextInput
+          label={t('signIn.email')}
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+        />
+        <PasswordInput
+          label={t('signIn.password')}
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+        />
         <Button type="submit" loading={busy}>
-          {needsTotp ? t('signIn.verify') : t('signIn.submit')}
+          {t('signIn.submit')}
         </Button>
       </Stack>
     </form>

@@ -1,11 +1,12 @@
-import { Button, Loader, Stack, Text, TextInput } from '@mantine/core';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { Button, Loader, Stack, Text } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, call } from '../api/client.js';
 import { safeNext } from '../auth/next.js';
 import { useSession } from '../auth/session.js';
 import { CenteredCard } from '../components/centered.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { TotpForm } from '../components/totp-form.js';
 import { t } from '../i18n/i18n.js';
 
 /**
@@ -21,7 +22,6 @@ export function SsoReturnPage() {
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);
   const [needsTotp, setNeedsTotp] = useState(false);
-  const [totp, setTotp] = useState('');
   const started = useRef(false);
 
   async function exchange(withTotp?: string) {
@@ -46,11 +46,6 @@ export function SsoReturnPage() {
     void exchange();
   });
 
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    void exchange(totp);
-  }
-
   return (
     <CenteredCard title={t('signIn.title')}>
       {refusal && (
@@ -65,23 +60,7 @@ export function SsoReturnPage() {
           <Text>{t('signIn.finishing')}</Text>
         </Stack>
       )}
-      {needsTotp && (
-        <form onSubmit={submit}>
-          <Stack gap="sm">
-            <Text size="sm">{t('signIn.totpHelp')}</Text>
-            <TextInput
-              label={t('signIn.totp')}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              required
-              autoFocus
-              value={totp}
-              onChange={(e) => setTotp(e.currentTarget.value.trim())}
-            />
-            <Button type="submit">{t('signIn.verify')}</Button>
-          </Stack>
-        </form>
-      )}
+      {needsTotp && <TotpForm onCode={(code) => void exchange(code)} />}
       {(refusal !== null || error !== null) && (
         <Button variant="default" onClick={() => void navigate('/sign-in')}>
           {t('common.retry')}

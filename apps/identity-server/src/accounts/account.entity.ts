@@ -51,3 +51,26 @@ export class AccountEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/** A new, active account with the defaults every way of creating one shares. */
+export function newAccount(
+  id: string,
+  input: { email: string; emailVerified: boolean; displayName: string },
+  now: Date,
+): AccountEntity {
+  return {
+    id,
+    email: input.email,
+    emailVerified: input.emailVerified,
+    displayName: input.displayName,
+    avatarUrl: null,
+    timezone: 'UTC',
+    notificationPrefs: { securityAlerts: true, productUpdates: false },
+    status: 'active',
+    totpSecret: null,
+    totpConfirmedAt: null,
+    totpLastStep: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -13,7 +13,7 @@ import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { mfaChallenges, signIns } from '../metrics/metrics.js';
 import { AccountIdentityEntity } from './account-identity.entity.js';
-import { AccountEntity } from './account.entity.js';
+import { AccountEntity, newAccount } from './account.entity.js';
 import { MembershipsService, type TenantOfAccount } from '../members/index.js';
 import type { ChangePasswordDto, LoginDto, UpdateProfileDto } from './dto/account.dto.js';
 
@@ -63,22 +63,11 @@ export class AccountsService {
     input: { email: string; displayName: string; passwordHash: string },
     meta: RequestMeta,
   ): Promise<AccountEntity> {
-    const now = new Date();
-    const account: AccountEntity = {
-      id: newId(),
-      email: input.email,
-      emailVerified: true,
-      displayName: input.displayName,
-      avatarUrl: null,
-      timezone: 'UTC',
-      notificationPrefs: { securityAlerts: true, productUpdates: false },
-      status: 'active',
-      totpSecret: null,
-      totpConfirmedAt: null,
-      totpLastStep: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const account = newAccount(
+      newId(),
+      { email: input.email, emailVerified: true, displayName: input.displayName },
+      new Date(),
+    );
     try {
       await em.insert(AccountEntity, account);
     } catch (error) {

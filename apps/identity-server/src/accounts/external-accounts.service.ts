@@ -6,7 +6,7 @@ import { uniqueViolation } from '../common/db-errors.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import type { RequestMeta } from '../common/principal.js';
 import { AccountIdentityEntity, type IdentityProviderKind } from './account-identity.entity.js';
-import { AccountEntity } from './account.entity.js';
+import { AccountEntity, newAccount } from './account.entity.js';
 
 /** An identity as a provider asserted it (sso/external-identity.ts maps each provider to it). */
 export interface AssertedIdentity {
@@ -113,21 +113,11 @@ export class ExternalAccountsService {
       });
       return { account: existing, identity, created: false, linked: true };
     }
-    const account: AccountEntity = {
-      id: newId(),
-      email: asserted.email,
-      emailVerified: vouched,
-      displayName: asserted.displayName,
-      avatarUrl: null,
-      timezone: 'UTC',
-      notificationPrefs: { securityAlerts: true, productUpdates: false },
-      status: 'active',
-      totpSecret: null,
-      totpConfirmedAt: null,
-      totpLastStep: null,
-      createdAt: now,
-      updatedAt: now,
-    };
+    const account = newAccount(
+      newId(),
+      { email: asserted.email, emailVerified: vouched, displayName: asserted.displayName },
+      now,
+    );
     await em.insert(AccountEntity, account);
     const identity = await this.insert(em, account.id, asserted, now);
     await this.audit.recordForAccount(em, 'account.created', account.id, meta, {

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Delete,
@@ -56,6 +57,38 @@ const CALLBACK = {
     "The provider's redirect back: 302 to returnTo with ?code= (or ?error=&error_description=)",
 };
 
+/** A sign-in start: public, checked by SsoStepGuard, run by Passport, answered with a 302. */
+const SsoStart = (provider?: 'google' | 'microsoft') =>
+  applyDecorators(
+    Public(),
+    SsoStep('start', provider),
+    UseGuards(SsoStepGuard, SsoPassportGuard),
+    ApiOperation(START),
+    ApiFoundResponse({ description: "Redirect to the provider's sign-in page" }),
+    ApiBadRequestResponse({ description: 'return_to_invalid' }),
+    ApiNotFoundResponse({
+      description: provider
+        ? 'sso_provider_not_configured, invitation_not_found'
+        : 'sso_connection_not_found, invitation_not_found',
+    }),
+    ApiForbiddenResponse({
+      description: 'identity_provider_mismatch (the invitation names another)',
+    }),
+    ...(provider ? [] : [ApiParam({ name: 'connectionId', format: 'uuid' })]),
+  );
+
+/** The provider's redirect back: needs this browser's flow cookie. */
+const SsoCallback = (provider?: 'google' | 'microsoft') =>
+  applyDecorators(
+    Public(),
+    SsoStep('callback', provider),
+    UseGuards(SsoStepGuard, SsoPassportGuard),
+    ApiOperation(CALLBACK),
+    ApiFoundResponse({ description: 'Redirect to returnTo' }),
+    ApiBadRequestResponse({ description: 'sso_state_invalid: no, altered or expired flow cookie' }),
+    ...(provider ? [] : [ApiParam({ name: 'connectionId', format: 'uuid' })]),
+  );
+
 /** Sign-in through Google, Microsoft Entra ID and tenants' OIDC connections. */
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -77,26 +110,13 @@ export class SsoController {
   }
 
   @Get('sso/oidc/:connectionId')
-  @Public()
-  @SsoStep('start')
-  @UseGuards(SsoStepGuard, SsoPassportGuard)
-  @ApiOperation(START)
-  @ApiParam({ name: 'connectionId', format: 'uuid' })
-  @ApiFoundResponse({ description: "Redirect to the tenant's identity provider" })
-  @ApiBadRequestResponse({ description: 'return_to_invalid' })
-  @ApiNotFoundResponse({ description: 'sso_connection_not_found, invitation_not_found' })
+  @SsoStart()
   startOidc(@Req() request: PreparedRequest, @Res() reply: FastifyReply) {
     return this.redirectOut(request, reply);
   }
 
   @Get('sso/oidc/:connectionId/callback')
-  @Public()
-  @SsoStep('callback')
-  @UseGuards(SsoStepGuard, SsoPassportGuard)
-  @ApiOperation(CALLBACK)
-  @ApiParam({ name: 'connectionId', format: 'uuid' })
-  @ApiFoundResponse({ description: 'Redirect to returnTo' })
-  @ApiBadRequestResponse({ description: 'sso_state_invalid: no, altered or expired flow cookie' })
+  @SsoCallback()
   callbackOidc(
     @Req() request: PreparedRequest,
     @Res() reply: FastifyReply,
@@ -106,27 +126,13 @@ export class SsoController {
   }
 
   @Get('sso/google')
-  @Public()
-  @SsoStep('start', 'google')
-  @UseGuards(SsoStepGuard, SsoPassportGuard)
-  @ApiOperation(START)
-  @ApiFoundResponse({ description: "Redirect to the provider's sign-in page" })
-  @ApiBadRequestResponse({ description: 'return_to_invalid' })
-  @ApiNotFoundResponse({ description: 'sso_provider_not_configured, invitation_not_found' })
-  @ApiForbiddenResponse({
-    description: 'identity_provider_mismatch (the invitation names another)',
-  })
+  @SsoStart('google')
   startGoogle(@Req() request: PreparedRequest, @Res() reply: FastifyReply) {
     return this.redirectOut(request, reply);
   }
 
   @Get('sso/google/callback')
-  @Public()
-  @SsoStep('callback', 'google')
-  @UseGuards(SsoStepGuard, SsoPassportGuard)
-  @ApiOperation(CALLBACK)
-  @ApiFoundResponse({ description: 'Redirect to returnTo' })
-  @ApiBadRequestResponse({ description: 'sso_state_invalid: no, altered or expired flow cookie' })
+  @SsoCallback('google')
   callbackGoogle(
     @Req() request: PreparedRequest,
     @Res() reply: FastifyReply,
@@ -136,27 +142,13 @@ export class SsoController {
   }
 
   @Get('sso/microsoft')
-  @Public()
-  @SsoStep('start', 'microsoft')
-  @UseGuards(SsoStepGuard, SsoPassportGuard)
-  @ApiOperation(START)
-  @ApiFoundResponse({ description: "Redirect to the provider's sign-in page" })
-  @ApiBadRequestResponse({ description: 'return_to_invalid' })
-  @ApiNotFoundResponse({ description: 'sso_provider_not_configured, invitation_not_found' })
-  @ApiForbiddenResponse({
-    description: 'identity_provider_mismatch (the invitation names another)',
-  })
+  @SsoStart('microsoft')
   startMicrosoft(@Req() request: PreparedRequest, @Res() reply: FastifyReply) {
     return this.redirectOut(request, reply);
   }
 
   @Get('sso/microsoft/callback')
-  @Public()
-  @SsoStep('callback', 'microsoft')
-  @UseGuards(SsoStepGuard, SsoPassportGuard)
-  @ApiOperation(CALLBACK)
-  @ApiFoundResponse({ description: 'Redirect to returnTo' })
-  @ApiBadRequestResponse({ description: 'sso_state_invalid: no, altered or expired flow cookie' })
+  @SsoCallback('microsoft')
   callbackMicrosoft(
     @Req() request: PreparedRequest,
     @Res() reply: FastifyReply,
