@@ -63,7 +63,10 @@ describe('admin console: users', () => {
     await rowWith(page, viewer.email).waitFor();
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
     await page.getByRole('combobox', { name: 'Role', exact: true }).click();
-    await page.getByRole('option', { name: 'Viewer' }).click();
+    await page
+      .getByRole('listbox', { name: 'Role' })
+      .getByRole('option', { name: 'Viewer' })
+      .click();
     expect(await countOf(page.getByRole('row'), 2)).toBe(2);
     await rowWith(page, viewer.email).waitFor();
     await close();
@@ -138,7 +141,10 @@ describe('admin console: users', () => {
 
     // Listed under the Removed filter, with every action disabled and the reason given.
     await page.getByRole('combobox', { name: 'Status', exact: true }).click();
-    await page.getByRole('option', { name: 'Removed' }).click();
+    await page
+      .getByRole('listbox', { name: 'Status' })
+      .getByRole('option', { name: 'Removed' })
+      .click();
     const row = rowWith(page, colleague.email);
     expect(await row.getByLabel(/^Role of/).isDisabled()).toBe(true);
     await row.getByText('Removed members cannot be changed.').waitFor();

@@ -15,8 +15,8 @@ export async function signedIn(
   const { context, page } = await newPage(browser, baseUrl);
   await page.goto(path);
   await page.waitForURL(/\/sign-in\?next=/);
-  await page.getByLabel('Email').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('textbox', { name: 'Email', exact: true }).fill(person.email);
+  await page.getByRole('textbox', { name: 'Password', exact: true }).fill(person.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.pathname === path.split('?')[0]);
   return { page, close: () => context.close() };

@@ -31,10 +31,11 @@ import {
 
 const STATUSES: InvitationStatus[] = ['pending', 'accepted', 'expired', 'revoked'];
 const STATUS_COLOR: Record<InvitationStatus, string> = {
-  pending: 'blue',
-  accepted: 'green',
-  expired: 'orange',
-  revoked: 'gray',
+  // Dark shades: white on them passes WCAG AA.
+  pending: 'blue.9',
+  accepted: 'teal.9',
+  expired: 'red.9',
+  revoked: 'gray.7',
 };
 /** What the server allows per state (invitations/invitation-status.ts). */
 const CAN_RESEND: Record<InvitationStatus, boolean> = {
@@ -132,13 +133,13 @@ function Invitations({ org }: { org: OrgContext }) {
                 <Table.Td>
                   {t(`org.invite.provider.${inv.identityProvider}`)}
                   {inv.entraTenantId && (
-                    <Text size="xs" c="dimmed">
+                    <Text size="xs" c="gray.7">
                       {inv.entraTenantId}
                     </Text>
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={STATUS_COLOR[inv.status]}>
+                  <Badge variant="filled" color={STATUS_COLOR[inv.status]}>
                     {t(`org.invitations.status.${inv.status}`)}
                   </Badge>
                 </Table.Td>
@@ -160,7 +161,6 @@ function Invitations({ org }: { org: OrgContext }) {
                         <Button
                           size="xs"
                           variant="default"
-                          color="red"
                           aria-label={t('org.invitations.revokeOf', { email: inv.email })}
                           onClick={() => {
                             revoke.reset();

@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Button,
   Collapse,
   CopyButton,
@@ -14,6 +15,7 @@ import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
+import { hint } from './hint.js';
 import { keys, formatDate, useRoles, type InvitationWithLink } from './queries.js';
 
 type Provider = 'any' | 'google' | 'microsoft';
@@ -124,7 +126,7 @@ export function InviteDialog({
           <Stack gap="sm">
             <Select
               label={t('org.invite.provider')}
-              description={t('org.invite.providerHelp')}
+              description={hint(t('org.invite.providerHelp'))}
               data={[
                 { value: 'any', label: t('org.invite.provider.any') },
                 { value: 'google', label: t('org.invite.provider.google') },
@@ -138,7 +140,7 @@ export function InviteDialog({
             {provider === 'microsoft' && (
               <TextInput
                 label={t('org.invite.entraTenant')}
-                description={t('org.invite.entraTenantHelp')}
+                description={hint(t('org.invite.entraTenantHelp'))}
                 placeholder="00000000-0000-0000-0000-000000000000"
                 value={entraTenantId}
                 onChange={(e) => setEntraTenantId(e.currentTarget.value)}
@@ -146,7 +148,7 @@ export function InviteDialog({
             )}
             <TextInput
               label={t('org.invite.email')}
-              description={t('org.invite.emailHelp')}
+              description={hint(t('org.invite.emailHelp'))}
               type="email"
               required
               value={email}
@@ -154,7 +156,7 @@ export function InviteDialog({
             />
             <TextInput
               label={t('org.invite.username')}
-              description={t('org.invite.usernameHelp')}
+              description={hint(t('org.invite.usernameHelp'))}
               placeholder={usernameFrom(email) || undefined}
               value={username}
               onChange={(e) => setUsername(e.currentTarget.value)}
@@ -168,19 +170,20 @@ export function InviteDialog({
               comboboxProps={{ withinPortal: false }}
             />
             <div>
-              <Button
-                variant="subtle"
-                px={0}
+              <Anchor
+                component="button"
+                type="button"
+                size="sm"
                 onClick={() => setMore((m) => !m)}
                 aria-expanded={more}
                 aria-controls="invite-more-settings"
               >
                 {more ? t('org.invite.fewerSettings') : t('org.invite.moreSettings')}
-              </Button>
+              </Anchor>
               <Collapse expanded={more} id="invite-more-settings">
                 <TextInput
                   label={t('org.invite.notificationEmail')}
-                  description={t('org.invite.notificationEmailHelp')}
+                  description={hint(t('org.invite.notificationEmailHelp'))}
                   type="email"
                   value={notificationEmail}
                   onChange={(e) => setNotificationEmail(e.currentTarget.value)}
@@ -209,7 +212,7 @@ export function InviteLink({ url, expiresAt }: { url: string; expiresAt: string 
     <Group align="end" wrap="nowrap">
       <TextInput
         label={t('org.invite.link')}
-        description={t('org.invite.linkHelp', { date: formatDate(expiresAt) ?? '' })}
+        description={hint(t('org.invite.linkHelp', { date: formatDate(expiresAt) ?? '' }))}
         value={url}
         readOnly
         style={{ flex: 1 }}

@@ -28,7 +28,7 @@ export function LimitsCard({ tenantId }: { tenantId: string }) {
           {t('org.limits.detail', { members, pending: pendingInvitations, left: seatsLeft })}
         </Text>
         {seatsLeft === 0 && (
-          <Alert color="orange" variant="light">
+          <Alert color="red" variant="light">
             {t('org.limits.full')}
           </Alert>
         )}

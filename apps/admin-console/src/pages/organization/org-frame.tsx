@@ -65,7 +65,7 @@ function OrgNav({ org }: { org: OrgContext }) {
   ];
   return (
     <Group component="nav" aria-label={t('org.nav.label')} gap="md">
-      <Text fw={600} c="dimmed">
+      <Text fw={600} c="gray.7">
         {org.name}
       </Text>
       {links

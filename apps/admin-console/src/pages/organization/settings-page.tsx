@@ -17,6 +17,7 @@ import { ApiError, api, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
+import { hint } from './hint.js';
 import { OrgPage, type OrgContext } from './org-frame.js';
 import { keys, useTenant } from './queries.js';
 
@@ -114,7 +115,7 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
           />
           <NumberInput
             label={t('org.settings.maxMembers')}
-            description={t('org.settings.maxMembersHelp')}
+            description={hint(t('org.settings.maxMembersHelp'))}
             min={1}
             allowDecimal={false}
             value={maxMembers}
@@ -140,12 +141,7 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
             onChange={setSessionTtl}
           />
           {lockout ? (
-            <Alert
-              color="orange"
-              variant="light"
-              role="alert"
-              title={t('org.settings.lockoutTitle')}
-            >
+            <Alert color="red" variant="light" role="alert" title={t('org.settings.lockoutTitle')}>
               <Stack gap="sm">
                 <Text size="sm">{save.error?.message}</Text>
                 <Group>

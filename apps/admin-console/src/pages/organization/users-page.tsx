@@ -104,7 +104,7 @@ function Users({ org }: { org: OrgContext }) {
         </Group>
       )}
       {!can.manageMembers && !can.seesOnlySelf && (
-        <Text size="sm" c="dimmed">
+        <Text size="sm" c="gray.7">
           {t('org.users.readOnlyNote')}
         </Text>
       )}
