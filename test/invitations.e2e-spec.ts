@@ -81,6 +81,9 @@ describe('invitations', () => {
       tenantName: o.name,
       role: 'developer',
       identityProvider: 'any',
+      entraTenantId: null,
+      email: 'g***@example.com',
+      invitedBy: 'Ada Admin',
       status: 'pending',
       expiresAt: created.body.expiresAt,
     });

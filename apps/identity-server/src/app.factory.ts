@@ -18,6 +18,7 @@ import { finishDocument, ProblemDto } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { sendProblem, toProblem } from './common/problem.filter.js';
 import { createClientErrorHandler } from './common/client-errors.js';
+import { serveConsole } from './common/console-assets.js';
 import {
   bodyTooDeep,
   forbiddenKeyIn,
@@ -173,6 +174,10 @@ export async function createApp(
     void reply.header('x-request-id', request.id);
     done();
   });
+  // The admin console, from the same origin (after the onRequest hooks above: its pages are
+  // answered in that stage).
+  if (!serveConsole(app, config.consoleDir))
+    logger.info({ consoleDir: config.consoleDir }, 'admin console not built: run npm run build');
   // While shutting down, answer what is in flight and close each connection after its response,
   // so that keep-alive clients do not hold the drain open.
   let closing = false;

@@ -25,8 +25,7 @@ import { Meta, Public, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import type { RequestMeta } from '../common/principal.js';
 import { UserCtx, type UserContext } from '../common/request-context.js';
-import { SessionsService } from '../auth/index.js';
-import { TokenPairDto } from '../auth/index.js';
+import { RefreshCookie, SessionsService, TokenPairDto } from '../auth/index.js';
 
 @ApiTags('auth')
 @Controller('api/v1/auth')
@@ -58,6 +57,7 @@ export class AuthController {
     summary:
       'Redeem an email link: a sign-up link creates the account and signs in; a verification link verifies the address',
   })
+  @RefreshCookie({ pairAt: 'signedIn' })
   @ApiOkResponse({ type: VerifiedEmailDto })
   @ApiBadRequestResponse({ description: 'validation_failed, email_link_invalid (unknown or used)' })
   @ApiGoneResponse({ description: 'email_link_expired' })
@@ -107,6 +107,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'Sign in with email and password (and totp or recoveryCode when enrolled)',
   })
+  @RefreshCookie()
   @ApiOkResponse({ type: TokenPairDto })
   @ApiBadRequestResponse({ description: 'validation_failed' })
   @ApiUnauthorizedResponse({
@@ -120,11 +121,18 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
-  @ApiOperation({ summary: 'Trade a refresh token for a new pair; each refresh token works once' })
+  @ApiOperation({
+    summary:
+      'Trade a refresh token (from the body, or in cookie mode from the refresh_token cookie) for a new pair; each refresh token works once',
+  })
+  @RefreshCookie({ reads: true })
   @ApiOkResponse({ type: TokenPairDto })
-  @ApiBadRequestResponse({ description: 'validation_failed' })
+  @ApiBadRequestResponse({
+    description: 'validation_failed (no refreshToken in the body, outside cookie mode)',
+  })
   @ApiUnauthorizedResponse({
-    description: 'refresh_token_invalid, refresh_token_reused (the session is then revoked)',
+    description:
+      'refresh_token_invalid (also: cookie mode without the cookie), refresh_token_reused (the session is then revoked); in cookie mode both clear the cookie',
   })
   refresh(@Body() dto: RefreshDto, @Meta() meta: RequestMeta) {
     return this.sessions.refresh(dto.refreshToken, meta);
@@ -133,7 +141,8 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @SignedIn()
-  @ApiOperation({ summary: 'End the current session' })
+  @ApiOperation({ summary: 'End the current session (and clear the refresh_token cookie)' })
+  @RefreshCookie({ clears: true })
   @ApiNoContentResponse()
   async logout(@UserCtx() { principal: user, meta }: UserContext): Promise<void> {
     if (!user.sessionId)

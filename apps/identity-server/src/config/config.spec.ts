@@ -58,6 +58,7 @@ describe('loadConfig', () => {
       PASSWORD_RESET_TTL_MINUTES: '15',
       SMTP_URL: 'smtp://mail.example.com:587',
       MAIL_FROM: 'Acme <id@acme.example>',
+      CONSOLE_DIR: '/srv/console',
     });
     expect(config).toEqual({
       port: 8080,
@@ -98,7 +99,16 @@ describe('loadConfig', () => {
       oidcConnectionsAllowLoopback: true,
       emailVerificationTtlHours: 48,
       passwordResetTtlMinutes: 15,
+      consoleDir: '/srv/console',
     });
+  });
+
+  it('resolves the console folder from the working directory; a file in its place is refused', () => {
+    expect(loadConfig({}).consoleDir).toBe(`${process.cwd()}/apps/admin-console/dist`);
+    expect(loadConfig({ CONSOLE_DIR: 'web' }).consoleDir).toBe(`${process.cwd()}/web`);
+    expect(() => loadConfig({ CONSOLE_DIR: 'package.json' })).toThrow(
+      'CONSOLE_DIR: ' + `${process.cwd()}/package.json is not a folder`,
+    );
   });
 
   it('offers a provider only with both its client id and secret, and plain http only on loopback', () => {

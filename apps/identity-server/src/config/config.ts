@@ -1,4 +1,6 @@
+import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { resolve } from 'node:path';
 
 /**
  * Typed configuration, read once from the environment and validated at boot.
@@ -54,6 +56,11 @@ export interface AppConfig {
   oidcConnectionsAllowLoopback: boolean;
   emailVerificationTtlHours: number;
   passwordResetTtlMinutes: number;
+  /**
+   * The admin console's build folder (absolute). Served at / when it exists; when it does not,
+   * the server runs without the console (API, /docs and the rest unchanged).
+   */
+  consoleDir: string;
 }
 
 export interface OAuthClientConfig {
@@ -161,6 +168,15 @@ function isCidrOrIp(value: string): boolean {
   return Number(bits) <= (version === 4 ? 32 : 128);
 }
 
+/** A folder, resolved from the working directory: missing is allowed, a file in its place is not. */
+function folder(env: Env, name: string, fallback: string): string {
+  const path = resolve(read(env, name) ?? fallback);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat !== undefined && !stat.isDirectory())
+    throw new ConfigError(name, `${path} is not a folder`);
+  return path;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const host = read(env, 'HOST') ?? '0.0.0.0';
@@ -236,6 +252,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     oidcConnectionsAllowLoopback: bool(env, 'OIDC_CONNECTIONS_ALLOW_LOOPBACK', false),
     emailVerificationTtlHours: int(env, 'EMAIL_VERIFICATION_TTL_HOURS', 24, 1, 168),
     passwordResetTtlMinutes: int(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 5, 1440),
+    consoleDir: folder(env, 'CONSOLE_DIR', 'apps/admin-console/dist'),
   };
 }
 

@@ -9,7 +9,6 @@ import { AuditService } from '../audit/audit.service.js';
 import {
   actorOf,
   requireSession,
-  type Principal,
   type RequestMeta,
   type UserPrincipal,
 } from '../common/principal.js';
@@ -268,10 +267,14 @@ export class InvitationsService {
     tenantName: string;
     role: string;
     identityProvider: string;
+    entraTenantId: string | null;
+    email: string;
+    invitedBy: string;
     status: InvitationStatus;
     expiresAt: string;
   }> {
-    const invitation = await this.byToken(this.dataSource.manager, token, false);
+    const em = this.dataSource.manager;
+    const invitation = await this.byToken(em, token, false);
     const [tenant]: { name: string }[] = await this.dataSource.query(
       'SELECT name FROM tenants WHERE id = $1',
       [invitation.tenantId],
@@ -280,6 +283,13 @@ export class InvitationsService {
       tenantName: tenant?.name ?? '',
       role: invitation.role,
       identityProvider: invitation.identityProvider,
+      entraTenantId: invitation.entraTenantId,
+      // Whoever holds the link sees whom it is for, not the whole address.
+      email: maskedEmail(invitation.email),
+      invitedBy: await inviterName(em, invitation.tenantId, {
+        type: invitation.invitedByType,
+        id: invitation.invitedById,
+      }),
       status: invitationStatusOf(invitation),
       expiresAt: invitation.expiresAt.toISOString(),
     };
@@ -436,7 +446,7 @@ export class InvitationsService {
   ): Promise<void> {
     const email = invitationEmail({
       tenantName: tenant.name,
-      inviterName: await inviterName(em, inviter.principal),
+      inviterName: await inviterName(em, tenant.id, actorOf(inviter.principal)),
       role: invitation.role,
       expiresAt: invitation.expiresAt,
       url: this.inviteUrl(secret),
@@ -489,20 +499,32 @@ export class InvitationsService {
   }
 }
 
-async function inviterName(em: EntityManager, principal: Principal): Promise<string> {
-  if (principal.kind === 'operator') return 'The platform operator';
-  if (principal.kind === 'api_key')
+/**
+ * Who invited, as the invitation email and the link's preview name them: an actor as
+ * actorOf records it (operator, api_key in the invitation's tenant, or account).
+ */
+async function inviterName(
+  em: EntityManager,
+  tenantId: string,
+  actor: { type: string; id: string },
+): Promise<string> {
+  if (actor.type === 'operator') return 'The platform operator';
+  if (actor.type === 'api_key')
     return (
-      (
-        await em
-          .getRepository(ApiKeyEntity)
-          .findOneBy({ tenantId: principal.tenantId, id: principal.id })
-      )?.name ?? 'An API key'
+      (await em.getRepository(ApiKeyEntity).findOneBy({ tenantId, id: actor.id }))?.name ??
+      'An API key'
     );
   return (
-    (await em.getRepository(AccountEntity).findOneBy({ id: principal.id }))?.displayName ??
+    (await em.getRepository(AccountEntity).findOneBy({ id: actor.id }))?.displayName ??
     'A colleague'
   );
+}
+
+/** `grace@example.com` as `g***@example.com`: enough to recognise, not to harvest. */
+export function maskedEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
 }
 
 function toView(i: InvitationEntity, delivery: Delivery | null): InvitationView {

@@ -28,7 +28,7 @@ import type { FastifyReply } from 'fastify';
 import { SecretBox } from '#auth-crypto';
 import { isUuid } from '#database';
 import { ExternalAccountsService } from '../accounts/index.js';
-import { TokenPairDto } from '../auth/index.js';
+import { RefreshCookie, TokenPairDto } from '../auth/index.js';
 import { Meta, Public, SignedIn } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { requireSession, type RequestMeta } from '../common/principal.js';
@@ -164,6 +164,7 @@ export class SsoController {
     summary:
       'Trade the code from the SSO redirect for tokens (the same answer as password sign-in)',
   })
+  @RefreshCookie()
   @ApiOkResponse({ type: TokenPairDto })
   @ApiBadRequestResponse({ description: 'sso_code_invalid: unknown, used or older than 60 s' })
   @ApiUnauthorizedResponse({ description: 'mfa_required (send totp with the code), mfa_invalid' })

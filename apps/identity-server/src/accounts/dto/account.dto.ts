@@ -67,7 +67,14 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty()
+  /**
+   * Optional in the document, required by the validation: in cookie mode (X-Refresh-Cookie: 1)
+   * RefreshCookie puts the cookie's token here before the body is validated.
+   */
+  @ApiPropertyOptional({
+    description:
+      'The refresh token; leave it out in cookie mode (X-Refresh-Cookie: 1), where the refresh_token cookie is traded',
+  })
   @IsString()
   @MaxLength(256)
   refreshToken!: string;

@@ -5,7 +5,10 @@ import { SIGN_IN_METHODS, type SignInMethod } from '../sessions/session.entities
 export class TokenPairDto {
   @ApiProperty({ description: 'A short-lived JWT: send it as Authorization: Bearer' })
   accessToken!: string;
-  @ApiProperty({ description: 'Trade it at /api/v1/auth/refresh; each works once' })
+  @ApiProperty({
+    description:
+      'Trade it at /api/v1/auth/refresh; each works once. "" in cookie mode (X-Refresh-Cookie: 1): the token is then in the HttpOnly refresh_token cookie',
+  })
   refreshToken!: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Seconds until the access token expires' }) expiresIn!: number;

@@ -42,6 +42,23 @@ export class InvitationPreviewDto {
   @ApiProperty({ example: 'Acme Corp' }) tenantName!: string;
   @ApiProperty({ example: 'developer' }) role!: string;
   @ApiProperty({ enum: INVITATION_PROVIDERS }) identityProvider!: InvitationProvider;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'With microsoft: the Entra directory (tenant id) the invitee must sign in from',
+  })
+  entraTenantId!: string | null;
+  @ApiProperty({
+    example: 'g***@example.com',
+    description: 'The invited address, masked for display: its first character and its domain',
+  })
+  email!: string;
+  @ApiProperty({
+    example: 'Ada Admin',
+    description:
+      'Who invited, as the invitation email names them: a display name, an API key name or "The platform operator"',
+  })
+  invitedBy!: string;
   @ApiProperty({ enum: INVITATION_STATUSES }) status!: InvitationStatus;
   @ApiProperty({ format: 'date-time' }) expiresAt!: string;
 }
