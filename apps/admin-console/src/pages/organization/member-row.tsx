@@ -72,6 +72,8 @@ export function MemberRow({ member, org, guard, roles, roleNames, teamNames }: R
   const after = async () => {
     await queries.invalidateQueries({ queryKey: keys.members(tenantId) });
     await queries.invalidateQueries({ queryKey: keys.limits(tenantId) });
+    // Your own role changed: what the console offers you follows it.
+    if (member.id === org.memberId) await queries.invalidateQueries({ queryKey: ['me'] });
   };
   const update = useMutation({
     mutationFn: (body: { role?: string; status?: 'active' | 'suspended' }) =>
