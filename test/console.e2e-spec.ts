@@ -1,5 +1,7 @@
 import type { Browser } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/app.js';
+import { freePort, startIdp, type LocalIdp } from './support/identity-providers.js';
 import { audit, launchBrowser, newPage } from './support/browser.js';
 import { PASSWORD, signup } from './support/users.js';
 
@@ -23,7 +25,7 @@ describe('admin console: sign-in and organizations', () => {
     await page.waitForURL(/\/sign-in\?next=/);
     expect(await audit(page, 'sign-in')).toEqual([]);
     await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Your organizations' }).waitFor();
     expect(await audit(page, 'home')).toEqual([]);
@@ -37,7 +39,7 @@ describe('admin console: sign-in and organizations', () => {
     const { context, page } = await newPage(browser, t.baseUrl);
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill('nobody@example.com');
-    await page.getByLabel('Password').fill('wrong password here');
+    await page.getByLabel(/^Password/).fill('wrong password here');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toMatch(/email or password/i);
@@ -49,7 +51,7 @@ describe('admin console: sign-in and organizations', () => {
     const { context, page } = await newPage(browser, t.baseUrl);
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(person.email);
-    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel(/^Password/).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Your organizations' }).waitFor();
     await page.reload();
@@ -57,6 +59,57 @@ describe('admin console: sign-in and organizations', () => {
     const stored = await page.evaluate('JSON.stringify({ ...localStorage, ...sessionStorage })');
     expect(stored).not.toMatch(/eyJ|rt_/);
     expect(await page.evaluate('document.cookie')).toBe('');
+    await context.close();
+  });
+});
+
+describe('admin console: sign-in with an identity provider', () => {
+  let t: TestApp;
+  let google: LocalIdp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    google = await startIdp('google');
+    const port = await freePort();
+    t = await startTestApp({
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      GOOGLE_CLIENT_ID: 'console-google',
+      GOOGLE_CLIENT_SECRET: 'console-google-secret',
+      GOOGLE_ISSUER: google.url,
+    });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await google?.close();
+  });
+
+  it('offers Google, goes through the provider and lands signed in where it started', async () => {
+    const email = `console-${randomUUID()}@gmail.example`;
+    google.next({ sub: `g-${randomUUID()}`, email, email_verified: true, name: 'Console Person' });
+    const { context, page } = await newPage(browser, t.baseUrl);
+    await page.goto('/');
+    await page.waitForURL(/\/sign-in/);
+    await page.getByRole('link', { name: 'Continue with Google' }).click();
+    await page.getByRole('heading', { name: 'Your organizations' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    const me = await t.sql('SELECT email_verified FROM accounts WHERE email = $1', [email]);
+    expect(me).toEqual([{ email_verified: true }]);
+    await context.close();
+  });
+
+  it("shows the provider's refusal in place, with a way back", async () => {
+    google.failNext('access_denied', 'The user cancelled');
+    const { context, page } = await newPage(browser, t.baseUrl);
+    await page.goto('/sign-in');
+    await page.getByRole('link', { name: 'Continue with Google' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/cancelled|refused/i);
+    expect(await audit(page, 'sso-refused')).toEqual([]);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForURL(/\/sign-in/);
     await context.close();
   });
 });

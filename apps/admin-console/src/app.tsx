@@ -5,6 +5,7 @@ import { HomePage } from './pages/home.js';
 import { SignInPage } from './pages/sign-in.js';
 import { SsoReturnPage } from './pages/sso-return.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { adminRoutes } from './routes/admin-routes.js';
 import { organizationRoutes } from './routes/organization-routes.js';
 
 const routeOf = (r: RouteObject) => <Route key={r.path} path={r.path} element={r.element} />;
@@ -34,6 +35,7 @@ export function App() {
         />
         {accountRoutes.map(routeOf)}
         {organizationRoutes.map(routeOf)}
+        {adminRoutes.map(routeOf)}
         <Route path="*" element={<NotFound />} />
       </Routes>
     </BrowserRouter>

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
         publicUrl: config.publicUrl,
         startupMs: Math.round(performance.now() - startedAt),
       },
-      `identity server ready on ${config.host}:${config.port}`,
+      `identity server ready on ${config.host}:${config.port}; admin console and API at ${config.publicUrl}`,
     );
 
     const shutdown = async (signal: string) => {

@@ -44,7 +44,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End the current session */
+        /** End the current session (and clear the refresh_token cookie) */
         post: operations["AuthController_logout"];
         delete?: never;
         options?: never;
@@ -112,7 +112,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Trade a refresh token for a new pair; each refresh token works once */
+        /** Trade a refresh token (from the body, or in cookie mode from the refresh_token cookie) for a new pair; each refresh token works once */
         post: operations["AuthController_refresh"];
         delete?: never;
         options?: never;
@@ -1486,10 +1486,22 @@ export interface components {
             nextCursor: string | null;
         };
         InvitationPreviewDto: {
+            /**
+             * @description The invited address, masked for display: its first character and its domain
+             * @example g***@example.com
+             */
+            email: string;
+            /** @description With microsoft: the Entra directory (tenant id) the invitee must sign in from */
+            entraTenantId: string | null;
             /** Format: date-time */
             expiresAt: string;
             /** @enum {string} */
             identityProvider: "any" | "google" | "microsoft";
+            /**
+             * @description Who invited, as the invitation email names them: a display name, an API key name or "The platform operator"
+             * @example Ada Admin
+             */
+            invitedBy: string;
             /** @example developer */
             role: string;
             /** @enum {string} */
@@ -1795,7 +1807,8 @@ export interface components {
             recoveryCodes: string[];
         };
         RefreshDto: {
-            refreshToken: string;
+            /** @description The refresh token; leave it out in cookie mode (X-Refresh-Cookie: 1), where the refresh_token cookie is traded */
+            refreshToken?: string;
         };
         ResetSentDto: {
             /** @enum {string} */
@@ -2070,7 +2083,7 @@ export interface components {
             accessToken: string;
             /** @description Seconds until the access token expires */
             expiresIn: number;
-            /** @description Trade it at /api/v1/auth/refresh; each works once */
+            /** @description Trade it at /api/v1/auth/refresh; each works once. "" in cookie mode (X-Refresh-Cookie: 1): the token is then in the HttpOnly refresh_token cookie */
             refreshToken: string;
             /** @enum {string} */
             tokenType: "Bearer";
@@ -2189,7 +2202,10 @@ export interface operations {
     AuthController_login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Cookie mode (browsers): the refresh token is set as the HttpOnly, SameSite=Strict refresh_token cookie (Path=/api/v1/auth) and refreshToken answers "" */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
             cookie?: never;
         };
@@ -2387,7 +2403,10 @@ export interface operations {
     AuthController_refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Cookie mode (browsers): without refreshToken in the body, the refresh_token cookie is traded (401 refresh_token_invalid when there is none); the new one is set as the cookie and refreshToken answers "" */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
             cookie?: never;
         };
@@ -2405,7 +2424,7 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPairDto"];
                 };
             };
-            /** @description validation_failed */
+            /** @description validation_failed (no refreshToken in the body, outside cookie mode) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2414,7 +2433,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description refresh_token_invalid, refresh_token_reused (the session is then revoked) */
+            /** @description refresh_token_invalid (also: cookie mode without the cookie), refresh_token_reused (the session is then revoked); in cookie mode both clear the cookie */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2469,7 +2488,10 @@ export interface operations {
     SsoController_exchange: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Cookie mode (browsers): the refresh token is set as the HttpOnly, SameSite=Strict refresh_token cookie (Path=/api/v1/auth) and refreshToken answers "" */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
             cookie?: never;
         };
@@ -2739,7 +2761,10 @@ export interface operations {
     AuthController_verifyEmail: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Cookie mode (browsers): the refresh token is set as the HttpOnly, SameSite=Strict refresh_token cookie (Path=/api/v1/auth) and refreshToken answers "" */
+                "X-Refresh-Cookie"?: "1";
+            };
             path?: never;
             cookie?: never;
         };

@@ -1,9 +1,11 @@
 import { enAccount } from './en-account.js';
+import { enAdmin } from './en-admin.js';
 import { enOrganization } from './en-organization.js';
 
 /** English, the shipped language. Every text of the console is a key here. */
 export const en = {
   ...enAccount,
+  ...enAdmin,
   ...enOrganization,
   'app.name': 'Identity Server',
   'common.loading': 'Loading…',

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SecretBox, SecretBoxError } from '#auth-crypto';
+import { cookieValue } from '../common/cookies.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import type { SsoProvider } from './external-identity.js';
 
@@ -73,15 +74,6 @@ function flowCookie(value: string, maxAge: number, secure: boolean): string {
     'SameSite=Lax',
     ...(secure ? ['Secure'] : []),
   ].join('; ');
-}
-
-function cookieValue(header: string | undefined, name: string): string | null {
-  if (!header || header.length > 8192) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
-  }
-  return null;
 }
 
 /**

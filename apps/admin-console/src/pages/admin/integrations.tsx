@@ -1,0 +1,261 @@
+import {
+  Alert,
+  Button,
+  Code,
+  Container,
+  CopyButton,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useParams } from 'react-router';
+import { api, call } from '../../api/client.js';
+import { ProblemAlert } from '../../components/problem-alert.js';
+import { Shell } from '../../components/shell.js';
+import { t } from '../../i18n/i18n.js';
+import { AdminNav } from './org-nav.js';
+
+interface Credential {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  role?: string;
+}
+
+/** How one kind of credential (SCIM tokens, API keys) is listed, created and revoked. */
+interface CredentialKind {
+  key: 'scim' | 'keys';
+  title: string;
+  withRole: boolean;
+  list(tenantId: string): Promise<Credential[]>;
+  create(tenantId: string, name: string, role: string): Promise<string>;
+  revoke(tenantId: string, id: string): Promise<unknown>;
+}
+
+const SCIM_TOKENS: CredentialKind = {
+  key: 'scim',
+  title: t('integrations.tokens'),
+  withRole: false,
+  list: async (tenantId) =>
+    (
+      await call(() =>
+        api.GET('/api/v1/tenants/{tenantId}/scim-tokens', { params: { path: { tenantId } } }),
+      )
+    ).data,
+  create: async (tenantId, name) =>
+    (
+      await call(() =>
+        api.POST('/api/v1/tenants/{tenantId}/scim-tokens', {
+          params: { path: { tenantId } },
+          body: { name },
+        }),
+      )
+    ).token,
+  revoke: (tenantId, tokenId) =>
+    call(() =>
+      api.DELETE('/api/v1/tenants/{tenantId}/scim-tokens/{tokenId}', {
+        params: { path: { tenantId, tokenId } },
+      }),
+    ),
+};
+
+const API_KEYS: CredentialKind = {
+  key: 'keys',
+  title: t('integrations.keys'),
+  withRole: true,
+  list: async (tenantId) =>
+    (
+      await call(() =>
+        api.GET('/api/v1/tenants/{tenantId}/api-keys', { params: { path: { tenantId } } }),
+      )
+    ).data,
+  create: async (tenantId, name, role) =>
+    (
+      await call(() =>
+        api.POST('/api/v1/tenants/{tenantId}/api-keys', {
+          params: { path: { tenantId } },
+          body: { name, role },
+        }),
+      )
+    ).key,
+  revoke: (tenantId, keyId) =>
+    call(() =>
+      api.DELETE('/api/v1/tenants/{tenantId}/api-keys/{keyId}', {
+        params: { path: { tenantId, keyId } },
+      }),
+    ),
+};
+
+function Credentials({ kind, tenantId }: { kind: CredentialKind; tenantId: string }) {
+  const queries = useQueryClient();
+  const queryKey = ['credentials', kind.key, tenantId];
+  const list = useQuery({ queryKey, queryFn: () => kind.list(tenantId) });
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<string | null>('member');
+  const [secret, setSecret] = useState<string | null>(null);
+  const [revoking, setRevoking] = useState<Credential | null>(null);
+  const create = useMutation({
+    mutationFn: () => kind.create(tenantId, name, role ?? 'member'),
+    onSuccess: async (value) => {
+      setSecret(value);
+      setName('');
+      await queries.invalidateQueries({ queryKey });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => kind.revoke(tenantId, id),
+    onSuccess: async () => {
+      setRevoking(null);
+      await queries.invalidateQueries({ queryKey });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="sm">
+        <Title order={2} size="h3">
+          {kind.title}
+        </Title>
+        <form onSubmit={submit} aria-label={`${t('integrations.create')} ${kind.title}`}>
+          <Group align="end">
+            <TextInput
+              label={t('integrations.name')}
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+            />
+            {kind.withRole && (
+              <Select
+                label={t('integrations.role')}
+                data={['admin', 'member', 'guest']}
+                value={role}
+                onChange={setRole}
+                allowDeselect={false}
+              />
+            )}
+            <Button type="submit" loading={create.isPending}>
+              {t('integrations.create')}
+            </Button>
+          </Group>
+        </form>
+        <ProblemAlert error={create.error ?? list.error ?? revoke.error} />
+        {secret && (
+          <Alert color="green" title={t('integrations.shownOnce')}>
+            <Group>
+              <Code data-testid={`${kind.key}-secret`}>{secret}</Code>
+              <CopyButton value={secret}>
+                {({ copied, copy }) => (
+                  <Button size="xs" variant="default" onClick={copy}>
+                    {copied ? t('common.copied') : t('common.copy')}
+                  </Button>
+                )}
+              </CopyButton>
+            </Group>
+          </Alert>
+        )}
+        <Table withTableBorder>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('integrations.name')}</Table.Th>
+              <Table.Th>{t('integrations.prefix')}</Table.Th>
+              {kind.withRole && <Table.Th>{t('integrations.role')}</Table.Th>}
+              <Table.Th>{t('integrations.created')}</Table.Th>
+              <Table.Th>{t('integrations.lastUsed')}</Table.Th>
+              <Table.Th>
+                <VisuallyHidden>{t('integrations.revoke')}</VisuallyHidden>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(list.data ?? []).map((c) => (
+              <Table.Tr key={c.id}>
+                <Table.Td>{c.name}</Table.Td>
+                <Table.Td>
+                  <Code>{c.prefix}</Code>
+                </Table.Td>
+                {kind.withRole && <Table.Td>{c.role}</Table.Td>}
+                <Table.Td>{new Date(c.createdAt).toLocaleString()}</Table.Td>
+                <Table.Td>
+                  {c.lastUsedAt ? new Date(c.lastUsedAt).toLocaleString() : t('integrations.never')}
+                </Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    color="red"
+                    variant="light"
+                    onClick={() => setRevoking(c)}
+                    aria-label={`${t('integrations.revoke')} ${c.name}`}
+                  >
+                    {t('integrations.revoke')}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Stack>
+      <Modal
+        opened={revoking !== null}
+        onClose={() => setRevoking(null)}
+        title={t('integrations.revoke')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        <Stack>
+          <Text>{t('integrations.revokeConfirm', { name: revoking?.name ?? '' })}</Text>
+          <Group justify="end">
+            <Button variant="default" onClick={() => setRevoking(null)}>
+              {t('common.cancel')}
+            </Button>
+            <Button
+              color="red"
+              loading={revoke.isPending}
+              onClick={() => revoking && revoke.mutate(revoking.id)}
+            >
+              {t('integrations.revoke')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Paper>
+  );
+}
+
+/** SCIM base URL and tokens, and the organization's API keys (each secret shown once). */
+export function IntegrationsPage() {
+  const { tenantId = '' } = useParams();
+  return (
+    <Shell nav={<AdminNav />}>
+      <Container size="lg">
+        <Stack gap="lg">
+          <Title order={1}>{t('integrations.title')}</Title>
+          <Paper withBorder p="md">
+            <Stack gap="xs">
+              <Title order={2} size="h3">
+                {t('integrations.scim')}
+              </Title>
+              <Text size="sm">{t('integrations.scimBase')}</Text>
+              <Code data-testid="scim-base">{`${window.location.origin}/scim/v2`}</Code>
+              <Text size="sm">{t('integrations.scimHelp')}</Text>
+            </Stack>
+          </Paper>
+          <Credentials kind={SCIM_TOKENS} tenantId={tenantId} />
+          <Credentials kind={API_KEYS} tenantId={tenantId} />
+        </Stack>
+      </Container>
+    </Shell>
+  );
+}
