@@ -157,8 +157,8 @@ describe('admin console: users', () => {
     const self = rowWith(page, o.founder.email);
     await self.getByText('You', { exact: true }).waitFor();
     // The only active admin: the role stays, with the reason beside it.
-    expect(await self.getByLabel(/^Role of/).isDisabled()).toBe(true);
     await self.getByText('The organization must keep at least one active Administrator.').waitFor();
+    expect(await self.getByLabel(/^Role of/).isDisabled()).toBe(true);
     await self.getByRole('button', { name: /^Actions for/ }).click();
     for (const item of ['Suspend', 'Remove']) {
       const entry = page.getByRole('menuitem', { name: new RegExp(`^${item}`) });
