@@ -17,7 +17,8 @@ export async function newPage(
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL, reducedMotion: 'reduce', locale: 'en-US' });
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous: CI runs these beside the other suites on two cores.
+  page.setDefaultTimeout(20_000);
   return { context, page };
 }
 

@@ -4,28 +4,35 @@ import { Link, useNavigate } from 'react-router';
 import { useSession } from '../auth/session.js';
 import { t } from '../i18n/i18n.js';
 
-/** The signed-in frame: the header with the way home and sign-out; pages go in main. */
+/** The signed-in frame: the header (home, profile, sign-out), an optional side nav, the page. */
 export function Shell({ children, nav }: { children: ReactNode; nav?: ReactNode }) {
   const session = useSession();
   const navigate = useNavigate();
   return (
-    <AppShell header={{ height: 56 }} padding="md">
+    <AppShell
+      header={{ height: 56 }}
+      navbar={nav ? { width: 220, breakpoint: 'sm' } : undefined}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
-          <Group gap="lg">
-            <Text component={Link} to="/" fw={700}>
-              {t('app.name')}
-            </Text>
-            {nav}
+          <Text component={Link} to="/" fw={700}>
+            {t('app.name')}
+          </Text>
+          <Group gap="xs">
+            <Button variant="subtle" component={Link} to="/profile">
+              {t('nav.profile')}
+            </Button>
+            <Button
+              variant="subtle"
+              onClick={() => void session.signOut().then(() => navigate('/sign-in'))}
+            >
+              {t('nav.signOut')}
+            </Button>
           </Group>
-          <Button
-            variant="subtle"
-            onClick={() => void session.signOut().then(() => navigate('/sign-in'))}
-          >
-            {t('nav.signOut')}
-          </Button>
         </Group>
       </AppShell.Header>
+      {nav && <AppShell.Navbar p="md">{nav}</AppShell.Navbar>}
       <AppShell.Main>{children}</AppShell.Main>
     </AppShell>
   );

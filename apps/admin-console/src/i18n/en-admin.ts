@@ -1,6 +1,5 @@
 /** Texts of an organization's administration pages: audit log, SCIM and API keys. */
 export const enAdmin = {
-  'admin.nav.users': 'Users',
   'admin.nav.audit': 'Audit log',
   'admin.nav.integrations': 'SCIM and API keys',
   'admin.nav.roles': 'Roles',

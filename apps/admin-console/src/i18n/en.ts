@@ -18,6 +18,7 @@ export const en = {
   'error.unexpected': 'Something went wrong. Try again in a moment.',
   'error.network': 'The server cannot be reached. Check your connection and try again.',
   'nav.signOut': 'Sign out',
+  'nav.profile': 'Profile',
   'nav.organizations': 'Organizations',
   'signIn.title': 'Sign in',
   'signIn.email': 'Email',

@@ -1,16 +1,12 @@
 import type { ReactElement } from 'react';
 import type { RouteObject } from 'react-router';
-import { RequireSession } from '../auth/require-session.js';
 import { AccessRulesPage } from '../pages/admin/access-rules.js';
 import { AuditLogPage } from '../pages/admin/audit-log.js';
 import { IntegrationsPage } from '../pages/admin/integrations.js';
 import { RolesPage } from '../pages/admin/roles.js';
 
 /** An organization's administration pages: audit log, SCIM and API keys (pages/admin/). */
-const signedIn = (path: string, page: ReactElement): RouteObject => ({
-  path,
-  element: <RequireSession>{page}</RequireSession>,
-});
+const signedIn = (path: string, page: ReactElement): RouteObject => ({ path, element: page });
 
 export const adminRoutes: RouteObject[] = [
   signedIn('/orgs/:tenantId/roles', <RolesPage />),

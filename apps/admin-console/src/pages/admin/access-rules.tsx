@@ -3,7 +3,6 @@ import {
   Button,
   Chip,
   Code,
-  Container,
   Group,
   Paper,
   SegmentedControl,
@@ -15,20 +14,21 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useParams } from 'react-router';
 import { api, ApiError, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
-import { Shell } from '../../components/shell.js';
 import { t } from '../../i18n/i18n.js';
-import { AdminNav } from './org-nav.js';
+import { OrgPage } from '../organization/org-frame.js';
 
 type Day = components['schemas']['TimeConditionDto']['days'][number];
 const DAYS: Day[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** IP ranges and time windows, with the lockout confirmation the server asks for. */
 export function AccessRulesPage() {
-  const { tenantId = '' } = useParams();
+  return <OrgPage>{(org) => <AccessRules tenantId={org.tenantId} />}</OrgPage>;
+}
+
+function AccessRules({ tenantId }: { tenantId: string }) {
   const queries = useQueryClient();
   const queryKey = ['access-rules', tenantId];
   const rules = useQuery({
@@ -91,8 +91,8 @@ export function AccessRulesPage() {
   };
   const list = rules.data?.data ?? [];
   return (
-    <Shell nav={<AdminNav />}>
-      <Container size="lg">
+    <>
+      {
         <Stack gap="lg">
           <Title order={1}>{t('accessRules.title')}</Title>
           <ProblemAlert error={rules.error ?? remove.error} />
@@ -218,7 +218,7 @@ export function AccessRulesPage() {
             </form>
           </Paper>
         </Stack>
-      </Container>
-    </Shell>
+      }
+    </>
   );
 }

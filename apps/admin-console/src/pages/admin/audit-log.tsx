@@ -2,7 +2,6 @@ import {
   Box,
   Button,
   Code,
-  Container,
   Group,
   SimpleGrid,
   Stack,
@@ -13,13 +12,11 @@ import {
 } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useParams } from 'react-router';
 import { api, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
-import { Shell } from '../../components/shell.js';
 import { t } from '../../i18n/i18n.js';
-import { AdminNav } from './org-nav.js';
+import { OrgPage } from '../organization/org-frame.js';
 
 type AuditEvent = components['schemas']['AuditEventDto'];
 interface Filters {
@@ -58,7 +55,10 @@ function ChangeDiff({ changes }: { changes: AuditEvent['changes'] }) {
 
 /** The organization's audit trail: filters, permission changes as a diff, export. */
 export function AuditLogPage() {
-  const { tenantId = '' } = useParams();
+  return <OrgPage>{(org) => <AuditLog tenantId={org.tenantId} />}</OrgPage>;
+}
+
+function AuditLog({ tenantId }: { tenantId: string }) {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
   const events = useInfiniteQuery({
@@ -99,8 +99,8 @@ export function AuditLogPage() {
     />
   );
   return (
-    <Shell nav={<AdminNav />}>
-      <Container size="xl">
+    <>
+      {
         <Stack gap="md">
           <Title order={1}>{t('audit.title')}</Title>
           <form onSubmit={apply} aria-label={t('audit.apply')}>
@@ -173,7 +173,7 @@ export function AuditLogPage() {
             </Button>
           )}
         </Stack>
-      </Container>
-    </Shell>
+      }
+    </>
   );
 }

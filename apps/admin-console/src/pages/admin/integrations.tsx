@@ -2,7 +2,6 @@ import {
   Alert,
   Button,
   Code,
-  Container,
   CopyButton,
   Group,
   Modal,
@@ -17,12 +16,10 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useParams } from 'react-router';
 import { api, call } from '../../api/client.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
-import { Shell } from '../../components/shell.js';
 import { t } from '../../i18n/i18n.js';
-import { AdminNav } from './org-nav.js';
+import { OrgPage } from '../organization/org-frame.js';
 
 interface Credential {
   id: string;
@@ -236,10 +233,13 @@ function Credentials({ kind, tenantId }: { kind: CredentialKind; tenantId: strin
 
 /** SCIM base URL and tokens, and the organization's API keys (each secret shown once). */
 export function IntegrationsPage() {
-  const { tenantId = '' } = useParams();
+  return <OrgPage>{(org) => <Integrations tenantId={org.tenantId} />}</OrgPage>;
+}
+
+function Integrations({ tenantId }: { tenantId: string }) {
   return (
-    <Shell nav={<AdminNav />}>
-      <Container size="lg">
+    <>
+      {
         <Stack gap="lg">
           <Title order={1}>{t('integrations.title')}</Title>
           <Paper withBorder p="md">
@@ -255,7 +255,7 @@ export function IntegrationsPage() {
           <Credentials kind={SCIM_TOKENS} tenantId={tenantId} />
           <Credentials kind={API_KEYS} tenantId={tenantId} />
         </Stack>
-      </Container>
-    </Shell>
+      }
+    </>
   );
 }

@@ -2,7 +2,6 @@ import {
   Badge,
   Button,
   Code,
-  Container,
   Group,
   Modal,
   Paper,
@@ -15,13 +14,11 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useParams } from 'react-router';
 import { api, ApiError, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
-import { Shell } from '../../components/shell.js';
 import { t } from '../../i18n/i18n.js';
-import { AdminNav } from './org-nav.js';
+import { OrgPage } from '../organization/org-frame.js';
 
 type Role = components['schemas']['RoleDto'];
 const EXAMPLE = JSON.stringify([{ action: 'read', subject: 'Member' }], null, 2);
@@ -42,7 +39,10 @@ function RuleList({ role }: { role: Role }) {
 
 /** The built-in roles' rules and the organization's custom roles, with a rule editor. */
 export function RolesPage() {
-  const { tenantId = '' } = useParams();
+  return <OrgPage>{(org) => <Roles tenantId={org.tenantId} />}</OrgPage>;
+}
+
+function Roles({ tenantId }: { tenantId: string }) {
   const queries = useQueryClient();
   const queryKey = ['roles', tenantId];
   const roles = useQuery({
@@ -95,123 +95,125 @@ export function RolesPage() {
   };
   const fieldErrors = create.error instanceof ApiError ? (create.error.problem.errors ?? []) : [];
   return (
-    <Shell nav={<AdminNav />}>
-      <Container size="lg">
-        <Stack gap="lg">
-          <Title order={1}>{t('roles.title')}</Title>
-          <ProblemAlert error={roles.error ?? remove.error} />
-          <Table withTableBorder>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('roles.name')}</Table.Th>
-                <Table.Th>{t('roles.key')}</Table.Th>
-                <Table.Th>{t('roles.rules')}</Table.Th>
-                <Table.Th>{t('roles.delete')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {(roles.data?.data ?? []).map((role) => (
-                <Table.Tr key={role.key}>
-                  <Table.Td>
-                    <Group gap="xs">
-                      <Text>{role.name}</Text>
-                      <Badge variant="outline" color="gray">
-                        {role.builtIn ? t('roles.builtIn') : t('roles.custom')}
-                      </Badge>
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Code>{role.key}</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <RuleList role={role} />
-                  </Table.Td>
-                  <Table.Td>
-                    {!role.builtIn && (
-                      <Button
-                        size="xs"
-                        color="red"
-                        variant="light"
-                        aria-label={`${t('roles.delete')} ${role.name}`}
-                        onClick={() => setDeleting(role)}
-                      >
-                        {t('roles.delete')}
-                      </Button>
-                    )}
-                  </Table.Td>
+    <>
+      {
+        <>
+          <Stack gap="lg">
+            <Title order={1}>{t('roles.title')}</Title>
+            <ProblemAlert error={roles.error ?? remove.error} />
+            <Table withTableBorder>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('roles.name')}</Table.Th>
+                  <Table.Th>{t('roles.key')}</Table.Th>
+                  <Table.Th>{t('roles.rules')}</Table.Th>
+                  <Table.Th>{t('roles.delete')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          <Paper withBorder p="md">
-            <form onSubmit={submit} aria-label={t('roles.create')}>
-              <Stack gap="sm">
-                <Title order={2} size="h3">
-                  {t('roles.create')}
-                </Title>
-                <Group grow>
-                  <TextInput
-                    label={t('roles.key')}
-                    required
-                    placeholder="auditor"
-                    value={key}
-                    onChange={(e) => setKey(e.currentTarget.value.trim())}
-                  />
-                  <TextInput
-                    label={t('roles.name')}
-                    required
-                    placeholder="Auditor"
-                    value={name}
-                    onChange={(e) => setName(e.currentTarget.value)}
-                  />
-                </Group>
-                <Textarea
-                  label={t('roles.permissions')}
-                  description={t('roles.permissionsHelp')}
-                  autosize
-                  minRows={5}
-                  styles={{ input: { fontFamily: 'monospace' } }}
-                  value={rules}
-                  onChange={(e) => setRules(e.currentTarget.value)}
-                />
-                <ProblemAlert error={create.error} />
-                {fieldErrors.map((f) => (
-                  <Text key={`${f.field}${f.message}`} size="sm" c="red.9">
-                    <Code>{f.field}</Code> {f.message}
-                  </Text>
+              </Table.Thead>
+              <Table.Tbody>
+                {(roles.data?.data ?? []).map((role) => (
+                  <Table.Tr key={role.key}>
+                    <Table.Td>
+                      <Group gap="xs">
+                        <Text>{role.name}</Text>
+                        <Badge variant="outline" color="gray">
+                          {role.builtIn ? t('roles.builtIn') : t('roles.custom')}
+                        </Badge>
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Code>{role.key}</Code>
+                    </Table.Td>
+                    <Table.Td>
+                      <RuleList role={role} />
+                    </Table.Td>
+                    <Table.Td>
+                      {!role.builtIn && (
+                        <Button
+                          size="xs"
+                          color="red"
+                          variant="light"
+                          aria-label={`${t('roles.delete')} ${role.name}`}
+                          onClick={() => setDeleting(role)}
+                        >
+                          {t('roles.delete')}
+                        </Button>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
                 ))}
-                <Group>
-                  <Button type="submit" loading={create.isPending}>
+              </Table.Tbody>
+            </Table>
+            <Paper withBorder p="md">
+              <form onSubmit={submit} aria-label={t('roles.create')}>
+                <Stack gap="sm">
+                  <Title order={2} size="h3">
                     {t('roles.create')}
-                  </Button>
-                </Group>
-              </Stack>
-            </form>
-          </Paper>
-        </Stack>
-      </Container>
-      <Modal
-        opened={deleting !== null}
-        onClose={() => setDeleting(null)}
-        title={t('roles.delete')}
-        closeButtonProps={{ 'aria-label': t('common.close') }}
-      >
-        <Stack>
-          <Text>{t('roles.deleteConfirm', { name: deleting?.name ?? '' })}</Text>
-          <Group justify="end">
-            <Button variant="default" onClick={() => setDeleting(null)}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() => deleting && remove.mutate(deleting.key)}
-            >
-              {t('roles.delete')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </Shell>
+                  </Title>
+                  <Group grow>
+                    <TextInput
+                      label={t('roles.key')}
+                      required
+                      placeholder="auditor"
+                      value={key}
+                      onChange={(e) => setKey(e.currentTarget.value.trim())}
+                    />
+                    <TextInput
+                      label={t('roles.name')}
+                      required
+                      placeholder="Auditor"
+                      value={name}
+                      onChange={(e) => setName(e.currentTarget.value)}
+                    />
+                  </Group>
+                  <Textarea
+                    label={t('roles.permissions')}
+                    description={t('roles.permissionsHelp')}
+                    autosize
+                    minRows={5}
+                    styles={{ input: { fontFamily: 'monospace' } }}
+                    value={rules}
+                    onChange={(e) => setRules(e.currentTarget.value)}
+                  />
+                  <ProblemAlert error={create.error} />
+                  {fieldErrors.map((f) => (
+                    <Text key={`${f.field}${f.message}`} size="sm" c="red.9">
+                      <Code>{f.field}</Code> {f.message}
+                    </Text>
+                  ))}
+                  <Group>
+                    <Button type="submit" loading={create.isPending}>
+                      {t('roles.create')}
+                    </Button>
+                  </Group>
+                </Stack>
+              </form>
+            </Paper>
+          </Stack>
+          <Modal
+            opened={deleting !== null}
+            onClose={() => setDeleting(null)}
+            title={t('roles.delete')}
+            closeButtonProps={{ 'aria-label': t('common.close') }}
+          >
+            <Stack>
+              <Text>{t('roles.deleteConfirm', { name: deleting?.name ?? '' })}</Text>
+              <Group justify="end">
+                <Button variant="default" onClick={() => setDeleting(null)}>
+                  {t('common.cancel')}
+                </Button>
+                <Button
+                  color="red"
+                  loading={remove.isPending}
+                  onClick={() => deleting && remove.mutate(deleting.key)}
+                >
+                  {t('roles.delete')}
+                </Button>
+              </Group>
+            </Stack>
+          </Modal>
+        </>
+      }
+    </>
   );
 }

@@ -139,7 +139,12 @@ function Invitations({ org }: { org: OrgContext }) {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Badge variant="filled" color={STATUS_COLOR[inv.status]}>
+                  <Badge
+                    variant="filled"
+                    color={STATUS_COLOR[inv.status]}
+                    style={{ overflow: 'visible' }}
+                    maw="none"
+                  >
                     {t(`org.invitations.status.${inv.status}`)}
                   </Badge>
                 </Table.Td>

@@ -147,7 +147,12 @@ export function MemberRow({ member, org, guard, roles, roleNames, teamNames }: R
           )}
         </Table.Td>
         <Table.Td>
-          <Badge variant="filled" color={STATUS_COLOR[member.status]}>
+          <Badge
+            variant="filled"
+            color={STATUS_COLOR[member.status]}
+            style={{ overflow: 'visible' }}
+            maw="none"
+          >
             {t(`org.status.${member.status}`)}
           </Badge>
         </Table.Td>

@@ -1,4 +1,4 @@
-import { Anchor, Center, Container, Group, Loader, Text } from '@mantine/core';
+import { Anchor, Center, Container, Loader, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { RequireSession } from '../../auth/require-session.js';
@@ -62,9 +62,21 @@ function OrgNav({ org }: { org: OrgContext }) {
     { to: `${base}/users`, label: t('org.nav.users'), shown: true },
     { to: `${base}/invitations`, label: t('org.nav.invitations'), shown: org.can.readInvitations },
     { to: `${base}/settings`, label: t('org.nav.settings'), shown: org.can.manageSettings },
+    { to: `${base}/roles`, label: t('admin.nav.roles'), shown: org.can.manageSettings },
+    {
+      to: `${base}/access-rules`,
+      label: t('admin.nav.accessRules'),
+      shown: org.can.manageSettings,
+    },
+    { to: `${base}/audit`, label: t('admin.nav.audit'), shown: org.can.manageSettings },
+    {
+      to: `${base}/integrations`,
+      label: t('admin.nav.integrations'),
+      shown: org.can.manageSettings,
+    },
   ];
   return (
-    <Group component="nav" aria-label={t('org.nav.label')} gap="md">
+    <Stack component="nav" aria-label={t('org.nav.label')} gap="xs">
       <Text fw={600} c="gray.7">
         {org.name}
       </Text>
@@ -81,6 +93,6 @@ function OrgNav({ org }: { org: OrgContext }) {
             {l.label}
           </Anchor>
         ))}
-    </Group>
+    </Stack>
   );
 }
