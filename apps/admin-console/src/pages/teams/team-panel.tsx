@@ -135,7 +135,7 @@ function MemberTable({
                     {appointLeads && (
                       <Button
                         size="xs"
-                        variant="light"
+                        variant="default"
                         loading={setLead.isPending && setLead.variables.memberId === m.memberId}
                         onClick={() => setLead.mutate({ memberId: m.memberId, lead: !m.lead })}
                       >
@@ -147,8 +147,8 @@ function MemberTable({
                     {canRemove && (
                       <Button
                         size="xs"
-                        variant="light"
-                        color="red.8"
+                        variant="outline"
+                        color="red.9"
                         loading={remove.isPending && remove.variables === m.memberId}
                         onClick={() => remove.mutate(m.memberId)}
                       >
