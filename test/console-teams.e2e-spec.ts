@@ -110,8 +110,9 @@ describe('admin console: teams', () => {
     await page.getByRole('option', { name: new RegExp(colleague.email) }).click();
     await form.getByRole('button', { name: 'Add' }).click();
     const row = rowWith(page, colleague.email);
-    await row.getByRole('button', { name: /^Make .* lead$/ }).click();
-    await row.getByRole('button', { name: /^Remove .* as lead$/ }).waitFor();
+    await row.getByRole('button', { name: /^Make lead: / }).click();
+    await row.getByRole('button', { name: /^Remove lead: / }).waitFor();
+    await row.getByText('Lead', { exact: true }).waitFor();
     const design = (await byName('Design'))!.id;
     const lead = await eventually(
       () =>

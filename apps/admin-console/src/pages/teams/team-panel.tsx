@@ -1,15 +1,4 @@
-import {
-  Badge,
-  Button,
-  Checkbox,
-  Group,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Button, Checkbox, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
@@ -107,7 +96,6 @@ function MemberTable({
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('teams.member')}</Table.Th>
-            <Table.Th>{t('teams.email')}</Table.Th>
             <Table.Th>{t('teams.lead')}</Table.Th>
             {(appointLeads || canRemove) && <Table.Th>{t('teams.memberActions')}</Table.Th>}
           </Table.Tr>
@@ -118,30 +106,31 @@ function MemberTable({
               <Table.Td>
                 <Text>{nameOf(m)}</Text>
                 <Text size="sm" c="gray.7">
-                  {m.username}
+                  {m.username} · {m.email}
                 </Text>
               </Table.Td>
-              <Table.Td>{m.email}</Table.Td>
               <Table.Td>
                 {m.lead && (
-                  <Badge variant="light" color="teal.9">
+                  <Text fw={600} c="teal.9">
                     {t('teams.lead')}
-                  </Badge>
+                  </Text>
                 )}
               </Table.Td>
               {(appointLeads || canRemove) && (
                 <Table.Td>
-                  <Group gap="xs" wrap="nowrap">
+                  <Group gap="xs">
                     {appointLeads && (
                       <Button
                         size="xs"
                         variant="default"
                         loading={setLead.isPending && setLead.variables.memberId === m.memberId}
+                        aria-label={t('teams.forMember', {
+                          action: m.lead ? t('teams.unmakeLead') : t('teams.makeLead'),
+                          name: nameOf(m),
+                        })}
                         onClick={() => setLead.mutate({ memberId: m.memberId, lead: !m.lead })}
                       >
-                        {m.lead
-                          ? t('teams.unmakeLead', { name: nameOf(m) })
-                          : t('teams.makeLead', { name: nameOf(m) })}
+                        {m.lead ? t('teams.unmakeLead') : t('teams.makeLead')}
                       </Button>
                     )}
                     {canRemove && (
@@ -150,9 +139,13 @@ function MemberTable({
                         variant="outline"
                         color="red.9"
                         loading={remove.isPending && remove.variables === m.memberId}
+                        aria-label={t('teams.forMember', {
+                          action: t('teams.removeMember'),
+                          name: nameOf(m),
+                        })}
                         onClick={() => remove.mutate(m.memberId)}
                       >
-                        {t('teams.removeMember', { name: nameOf(m) })}
+                        {t('teams.removeMember')}
                       </Button>
                     )}
                   </Group>
