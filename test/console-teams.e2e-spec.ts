@@ -126,6 +126,22 @@ describe('admin console: teams', () => {
     expect(await audit(page, 'teams-members')).toEqual([]);
   });
 
+  it('saves team grants the server validates, a bad one refused in place', async () => {
+    const form = page.getByRole('form', { name: 'Team grants' });
+    await form.getByLabel(/^Rules/).fill('[{"action": "deploy"');
+    await form.getByRole('button', { name: 'Save grants' }).click();
+    await form.getByRole('alert').waitFor();
+    await form.getByLabel(/^Rules/).fill('[{"action": "deploy", "subject": "Service"}]');
+    await form.getByRole('button', { name: 'Save grants' }).click();
+    await form.getByRole('status').waitFor();
+    expect(await audit(page, 'teams-grants')).toEqual([]);
+    const [row] = await t.sql('SELECT permissions FROM teams WHERE tenant_id = $1 AND name = $2', [
+      org.tenantId,
+      'Design',
+    ]);
+    expect(row.permissions).toEqual([{ action: 'deploy', subject: 'Service' }]);
+  });
+
   it('deletes a team with sub-teams and members only with the move-up strategy', async () => {
     await menu('Design', 'Delete');
     const dialog = page.getByRole('dialog', { name: 'Delete Design' });
@@ -143,5 +159,22 @@ describe('admin console: teams', () => {
       `/api/v1/tenants/${org.tenantId}/members/${colleague.memberId}`,
     );
     expect(member.body.status).toBe('active');
+  });
+
+  it("shows a Viewer the tree and a team's members, without the actions", async () => {
+    const viewer = await join(t, org, 'viewer');
+    const other = await signedIn(browser, t.baseUrl, viewer, `/orgs/${org.tenantId}/teams`);
+    try {
+      const nav = other.page.getByRole('navigation', { name: 'Organization' });
+      await nav.getByRole('link', { name: 'Teams' }).waitFor();
+      await other.page.getByRole('button', { name: 'Show Platform', exact: true }).click();
+      await other.page.getByRole('heading', { name: 'Members of Platform' }).waitFor();
+      expect(await other.page.getByRole('form', { name: 'Create a team' }).count()).toBe(0);
+      expect(await other.page.getByRole('button', { name: /^Actions for/ }).count()).toBe(0);
+      expect(await other.page.getByRole('form', { name: 'Add a member' }).count()).toBe(0);
+      expect(await audit(other.page, 'teams-viewer')).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -40,8 +40,9 @@ export const enTeams = {
   'teams.addAsLead': 'As a lead',
   'teams.add': 'Add',
   'teams.grants': 'Team grants',
+  'teams.grantsRules': 'Rules (JSON, CASL style)',
   'teams.grantsHelp':
-    'Rules (JSON, CASL style) granted to the members of this team and of its sub-teams. Granting rules needs role management.',
+    'Granted to the members of this team and of its sub-teams. Granting rules needs role management (Administrators).',
   'teams.grantsSave': 'Save grants',
   'teams.grantsSaved': 'Grants saved.',
   'teams.badJson': 'The rules are not valid JSON: {message}',

@@ -67,7 +67,7 @@ export function TeamGrants({
           </Title>
           <ProblemAlert error={grants.error} />
           <Textarea
-            label={t('teams.grants')}
+            label={t('teams.grantsRules')}
             description={t('teams.grantsHelp')}
             autosize
             minRows={3}
