@@ -1,12 +1,14 @@
 import { enAccount } from './en-account.js';
 import { enAdmin } from './en-admin.js';
 import { enOrganization } from './en-organization.js';
+import { enTeams } from './en-teams.js';
 
 /** English, the shipped language. Every text of the console is a key here. */
 export const en = {
   ...enAccount,
   ...enAdmin,
   ...enOrganization,
+  ...enTeams,
   'app.name': 'Identity Server',
   'common.loading': 'Loading…',
   'common.cancel': 'Cancel',

@@ -61,6 +61,7 @@ function OrgNav({ org }: { org: OrgContext }) {
   const links = [
     { to: `${base}/users`, label: t('org.nav.users'), shown: true },
     { to: `${base}/invitations`, label: t('org.nav.invitations'), shown: org.can.readInvitations },
+    { to: `${base}/teams`, label: t('org.nav.teams'), shown: org.can.readTeams },
     { to: `${base}/settings`, label: t('org.nav.settings'), shown: org.can.manageSettings },
     { to: `${base}/roles`, label: t('admin.nav.roles'), shown: org.can.manageSettings },
     {
