@@ -24,7 +24,7 @@ const BUILT_IN: Record<string, Capabilities> = {
     readRoles: true,
     readTeams: true,
   }),
-  manager: caps({ invite: true, readInvitations: true, readRoles: true }),
+  manager: caps({ invite: true, readInvitations: true, readRoles: true, readTeams: true }),
   developer: caps({ readRoles: true, readTeams: true }),
   viewer: caps({ readInvitations: true, readRoles: true, readTeams: true }),
   member: caps({ readRoles: true, readTeams: true }),
