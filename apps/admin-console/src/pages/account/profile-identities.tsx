@@ -1,25 +1,9 @@
 import { Button, Group, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call } from '../../api/client.js';
-import type { components } from '../../api/schema.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
-import { formatDateTime, Section } from './section.js';
-
-type Identity = components['schemas']['IdentityDto'];
-
-function providerName(provider: Identity['provider']): string {
-  switch (provider) {
-    case 'password':
-      return t('method.password');
-    case 'google':
-      return t('method.google');
-    case 'microsoft':
-      return t('method.microsoft');
-    case 'oidc':
-      return t('method.oidc');
-  }
-}
+import { formatDateTime, Section, signInMethodName } from '../../components/section.js';
 
 /**
  * Connected sign-in methods: remove one (never the last: the server refuses it with
@@ -74,7 +58,7 @@ export function IdentitiesSection() {
           <Table.Tbody>
             {rows.map((identity) => (
               <Table.Tr key={identity.id}>
-                <Table.Td>{providerName(identity.provider)}</Table.Td>
+                <Table.Td>{signInMethodName(identity.provider)}</Table.Td>
                 <Table.Td>{identity.email ?? identity.username ?? '—'}</Table.Td>
                 <Table.Td>
                   {identity.lastUsedAt
@@ -90,7 +74,7 @@ export function IdentitiesSection() {
                         disabled={last}
                         aria-describedby={last ? `last-${identity.id}` : undefined}
                         aria-label={t('identities.removeOne', {
-                          method: providerName(identity.provider),
+                          method: signInMethodName(identity.provider),
                         })}
                         loading={remove.isPending && remove.variables === identity.id}
                         onClick={() => remove.mutate(identity.id)}

@@ -17,7 +17,7 @@ import type { components } from '../../api/schema.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { passwordProblem, readableDescription } from './password-problem.js';
-import { Section } from './section.js';
+import { Section } from '../../components/section.js';
 
 type Profile = components['schemas']['ProfileDto'];
 

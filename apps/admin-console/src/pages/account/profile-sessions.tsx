@@ -2,26 +2,10 @@ import { Button, Group, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { api, call } from '../../api/client.js';
-import type { components } from '../../api/schema.js';
 import { useSession } from '../../auth/session.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
-import { formatDateTime, Section } from './section.js';
-
-type SessionRow = components['schemas']['SessionDto'];
-
-function methodName(method: SessionRow['signInMethod']): string {
-  switch (method) {
-    case 'password':
-      return t('method.password');
-    case 'google':
-      return t('method.google');
-    case 'microsoft':
-      return t('method.microsoft');
-    case 'oidc':
-      return t('method.oidc');
-  }
-}
+import { formatDateTime, Section, signInMethodName } from '../../components/section.js';
 
 /** Signed-in sessions: revoke one, or sign out everywhere (every other session, then this one). */
 export function SessionsSection() {
@@ -81,7 +65,7 @@ export function SessionsSection() {
                     {t('sessions.signedIn', { when: formatDateTime(s.createdAt) })}
                   </Text>
                 </Table.Td>
-                <Table.Td>{methodName(s.signInMethod)}</Table.Td>
+                <Table.Td>{signInMethodName(s.signInMethod)}</Table.Td>
                 <Table.Td>{s.ip ?? '—'}</Table.Td>
                 <Table.Td>{formatDateTime(s.lastSeenAt)}</Table.Td>
                 <Table.Td>

@@ -22,7 +22,7 @@ import { t } from '../../i18n/i18n.js';
 import { IdentitiesSection } from './profile-identities.js';
 import { MfaSection, PasswordSection } from './profile-security.js';
 import { SessionsSection } from './profile-sessions.js';
-import { Section } from './section.js';
+import { Section } from '../../components/section.js';
 
 type Profile = components['schemas']['ProfileDto'];
 

@@ -15,6 +15,7 @@ import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
+import { formatDateTime } from '../../components/section.js';
 import { t } from '../../i18n/i18n.js';
 import { OrgPage } from '../organization/org-frame.js';
 
@@ -140,7 +141,7 @@ function AuditLog({ tenantId }: { tenantId: string }) {
                 <Table.Tbody>
                   {rows.map((e) => (
                     <Table.Tr key={e.id}>
-                      <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
+                      <Table.Td>{formatDateTime(e.at)}</Table.Td>
                       <Table.Td>
                         <Code>{e.type}</Code>
                       </Table.Td>

@@ -4,8 +4,6 @@ import {
   Code,
   CopyButton,
   Group,
-  Modal,
-  Paper,
   Select,
   Stack,
   Table,
@@ -17,7 +15,9 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
+import { formatDateTime, Section } from '../../components/section.js';
 import { t } from '../../i18n/i18n.js';
 import { OrgPage } from '../organization/org-frame.js';
 
@@ -122,112 +122,95 @@ function Credentials({ kind, tenantId }: { kind: CredentialKind; tenantId: strin
     create.mutate();
   };
   return (
-    <Paper withBorder p="md">
-      <Stack gap="sm">
-        <Title order={2} size="h3">
-          {kind.title}
-        </Title>
-        <form onSubmit={submit} aria-label={`${t('integrations.create')} ${kind.title}`}>
-          <Group align="end">
-            <TextInput
-              label={t('integrations.name')}
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
+    <Section title={kind.title}>
+      <form onSubmit={submit} aria-label={`${t('integrations.create')} ${kind.title}`}>
+        <Group align="end">
+          <TextInput
+            label={t('integrations.name')}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          {kind.withRole && (
+            <Select
+              label={t('integrations.role')}
+              data={['admin', 'member', 'guest']}
+              value={role}
+              onChange={setRole}
+              allowDeselect={false}
             />
-            {kind.withRole && (
-              <Select
-                label={t('integrations.role')}
-                data={['admin', 'member', 'guest']}
-                value={role}
-                onChange={setRole}
-                allowDeselect={false}
-              />
-            )}
-            <Button type="submit" loading={create.isPending}>
-              {t('integrations.create')}
-            </Button>
+          )}
+          <Button type="submit" loading={create.isPending}>
+            {t('integrations.create')}
+          </Button>
+        </Group>
+      </form>
+      <ProblemAlert error={create.error ?? list.error ?? revoke.error} />
+      {secret && (
+        <Alert color="green" title={t('integrations.shownOnce')}>
+          <Group>
+            <Code data-testid={`${kind.key}-secret`}>{secret}</Code>
+            <CopyButton value={secret}>
+              {({ copied, copy }) => (
+                <Button size="xs" variant="default" onClick={copy}>
+                  {copied ? t('common.copied') : t('common.copy')}
+                </Button>
+              )}
+            </CopyButton>
           </Group>
-        </form>
-        <ProblemAlert error={create.error ?? list.error ?? revoke.error} />
-        {secret && (
-          <Alert color="green" title={t('integrations.shownOnce')}>
-            <Group>
-              <Code data-testid={`${kind.key}-secret`}>{secret}</Code>
-              <CopyButton value={secret}>
-                {({ copied, copy }) => (
-                  <Button size="xs" variant="default" onClick={copy}>
-                    {copied ? t('common.copied') : t('common.copy')}
-                  </Button>
-                )}
-              </CopyButton>
-            </Group>
-          </Alert>
-        )}
-        <Table withTableBorder>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('integrations.name')}</Table.Th>
-              <Table.Th>{t('integrations.prefix')}</Table.Th>
-              {kind.withRole && <Table.Th>{t('integrations.role')}</Table.Th>}
-              <Table.Th>{t('integrations.created')}</Table.Th>
-              <Table.Th>{t('integrations.lastUsed')}</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>{t('integrations.revoke')}</VisuallyHidden>
-              </Table.Th>
+        </Alert>
+      )}
+      <Table withTableBorder>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('integrations.name')}</Table.Th>
+            <Table.Th>{t('integrations.prefix')}</Table.Th>
+            {kind.withRole && <Table.Th>{t('integrations.role')}</Table.Th>}
+            <Table.Th>{t('integrations.created')}</Table.Th>
+            <Table.Th>{t('integrations.lastUsed')}</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>{t('integrations.revoke')}</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {(list.data ?? []).map((c) => (
+            <Table.Tr key={c.id}>
+              <Table.Td>{c.name}</Table.Td>
+              <Table.Td>
+                <Code>{c.prefix}</Code>
+              </Table.Td>
+              {kind.withRole && <Table.Td>{c.role}</Table.Td>}
+              <Table.Td>{formatDateTime(c.createdAt)}</Table.Td>
+              <Table.Td>
+                {c.lastUsedAt ? formatDateTime(c.lastUsedAt) : t('integrations.never')}
+              </Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  color="red"
+                  variant="light"
+                  onClick={() => setRevoking(c)}
+                  aria-label={`${t('integrations.revoke')} ${c.name}`}
+                >
+                  {t('integrations.revoke')}
+                </Button>
+              </Table.Td>
             </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(list.data ?? []).map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td>{c.name}</Table.Td>
-                <Table.Td>
-                  <Code>{c.prefix}</Code>
-                </Table.Td>
-                {kind.withRole && <Table.Td>{c.role}</Table.Td>}
-                <Table.Td>{new Date(c.createdAt).toLocaleString()}</Table.Td>
-                <Table.Td>
-                  {c.lastUsedAt ? new Date(c.lastUsedAt).toLocaleString() : t('integrations.never')}
-                </Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    color="red"
-                    variant="light"
-                    onClick={() => setRevoking(c)}
-                    aria-label={`${t('integrations.revoke')} ${c.name}`}
-                  >
-                    {t('integrations.revoke')}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Stack>
-      <Modal
+          ))}
+        </Table.Tbody>
+      </Table>
+      <ConfirmDialog
         opened={revoking !== null}
-        onClose={() => setRevoking(null)}
         title={t('integrations.revoke')}
-        closeButtonProps={{ 'aria-label': t('common.close') }}
-      >
-        <Stack>
-          <Text>{t('integrations.revokeConfirm', { name: revoking?.name ?? '' })}</Text>
-          <Group justify="end">
-            <Button variant="default" onClick={() => setRevoking(null)}>
-              {t('common.cancel')}
-            </Button>
-            <Button
-              color="red"
-              loading={revoke.isPending}
-              onClick={() => revoking && revoke.mutate(revoking.id)}
-            >
-              {t('integrations.revoke')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </Paper>
+        text={t('integrations.revokeConfirm', { name: revoking?.name ?? '' })}
+        confirmLabel={t('integrations.revoke')}
+        busy={revoke.isPending}
+        error={revoke.error}
+        onConfirm={() => revoking && revoke.mutate(revoking.id)}
+        onClose={() => setRevoking(null)}
+      />
+    </Section>
   );
 }
 
@@ -242,16 +225,11 @@ function Integrations({ tenantId }: { tenantId: string }) {
       {
         <Stack gap="lg">
           <Title order={1}>{t('integrations.title')}</Title>
-          <Paper withBorder p="md">
-            <Stack gap="xs">
-              <Title order={2} size="h3">
-                {t('integrations.scim')}
-              </Title>
-              <Text size="sm">{t('integrations.scimBase')}</Text>
-              <Code data-testid="scim-base">{`${window.location.origin}/scim/v2`}</Code>
-              <Text size="sm">{t('integrations.scimHelp')}</Text>
-            </Stack>
-          </Paper>
+          <Section title={t('integrations.scim')}>
+            <Text size="sm">{t('integrations.scimBase')}</Text>
+            <Code data-testid="scim-base">{`${window.location.origin}/scim/v2`}</Code>
+            <Text size="sm">{t('integrations.scimHelp')}</Text>
+          </Section>
           <Credentials kind={SCIM_TOKENS} tenantId={tenantId} />
           <Credentials kind={API_KEYS} tenantId={tenantId} />
         </Stack>

@@ -3,7 +3,6 @@ import {
   Button,
   Code,
   Group,
-  Modal,
   Paper,
   Stack,
   Table,
@@ -16,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { OrgPage } from '../organization/org-frame.js';
@@ -190,28 +190,16 @@ function Roles({ tenantId }: { tenantId: string }) {
               </form>
             </Paper>
           </Stack>
-          <Modal
+          <ConfirmDialog
             opened={deleting !== null}
-            onClose={() => setDeleting(null)}
             title={t('roles.delete')}
-            closeButtonProps={{ 'aria-label': t('common.close') }}
-          >
-            <Stack>
-              <Text>{t('roles.deleteConfirm', { name: deleting?.name ?? '' })}</Text>
-              <Group justify="end">
-                <Button variant="default" onClick={() => setDeleting(null)}>
-                  {t('common.cancel')}
-                </Button>
-                <Button
-                  color="red"
-                  loading={remove.isPending}
-                  onClick={() => deleting && remove.mutate(deleting.key)}
-                >
-                  {t('roles.delete')}
-                </Button>
-              </Group>
-            </Stack>
-          </Modal>
+            text={t('roles.deleteConfirm', { name: deleting?.name ?? '' })}
+            confirmLabel={t('roles.delete')}
+            busy={remove.isPending}
+            error={remove.error}
+            onConfirm={() => deleting && remove.mutate(deleting.key)}
+            onClose={() => setDeleting(null)}
+          />
         </>
       }
     </>

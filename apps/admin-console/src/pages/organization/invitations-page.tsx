@@ -14,6 +14,7 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { roleName } from './capabilities.js';
@@ -223,31 +224,16 @@ function Invitations({ org }: { org: OrgContext }) {
         )}
       </Modal>
 
-      <Modal
+      <ConfirmDialog
         opened={revoking !== null}
-        onClose={() => setRevoking(null)}
         title={t('org.invitations.revokeTitle')}
-        closeButtonProps={{ 'aria-label': t('common.close') }}
-      >
-        {revoking && (
-          <Stack gap="md">
-            <Text>{t('org.invitations.revokeText', { email: revoking.email })}</Text>
-            <ProblemAlert error={revoke.error} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setRevoking(null)}>
-                {t('common.cancel')}
-              </Button>
-              <Button
-                color="red"
-                loading={revoke.isPending}
-                onClick={() => revoke.mutate(revoking.id)}
-              >
-                {t('org.invitations.revokeConfirm')}
-              </Button>
-            </Group>
-          </Stack>
-        )}
-      </Modal>
+        text={t('org.invitations.revokeText', { email: revoking?.email ?? '' })}
+        confirmLabel={t('org.invitations.revokeConfirm')}
+        busy={revoke.isPending}
+        error={revoke.error}
+        onConfirm={() => revoking && revoke.mutate(revoking.id)}
+        onClose={() => setRevoking(null)}
+      />
 
       {can.invite && (
         <InviteDialog tenantId={tenantId} opened={inviting} onClose={() => setInviting(false)} />

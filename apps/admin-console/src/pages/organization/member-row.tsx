@@ -1,19 +1,9 @@
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Group,
-  Menu,
-  Modal,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-} from '@mantine/core';
+import { ActionIcon, Badge, Group, Menu, NativeSelect, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client.js';
 import type { MessageKey } from '../../i18n/en.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import type { OrgContext } from './org-frame.js';
@@ -189,28 +179,19 @@ export function MemberRow({ member, org, guard, roles, roleNames, teamNames }: R
       )}
       {confirming && (
         // The modal renders in a portal: nothing of it lands inside the table.
-        <Modal
+        <ConfirmDialog
           opened
+          title={t('org.users.removeTitle', { name })}
+          text={t('org.users.removeText', { name })}
+          confirmLabel={t('org.users.removeConfirm')}
+          busy={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate()}
           onClose={() => {
             setConfirming(false);
             remove.reset();
           }}
-          title={t('org.users.removeTitle', { name })}
-          closeButtonProps={{ 'aria-label': t('common.close') }}
-        >
-          <Stack gap="md">
-            <Text>{t('org.users.removeText', { name })}</Text>
-            <ProblemAlert error={remove.error} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setConfirming(false)}>
-                {t('common.cancel')}
-              </Button>
-              <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-                {t('org.users.removeConfirm')}
-              </Button>
-            </Group>
-          </Stack>
-        </Modal>
+        />
       )}
     </>
   );
