@@ -340,11 +340,22 @@ export class AccountsService {
     });
   }
 
-  private async failed(
+  private failed(
     accountId: string | null,
     email: string,
     reason: string,
     meta: RequestMeta,
+  ): Promise<void> {
+    return this.recordFailedSignIn(accountId, 'password', reason, meta, email);
+  }
+
+  /** A refused sign-in in the login history (`auth.login.failed`), whatever the method. */
+  async recordFailedSignIn(
+    accountId: string | null,
+    method: string,
+    reason: string,
+    meta: RequestMeta,
+    email?: string,
   ): Promise<void> {
     await this.dataSource.transaction((em) =>
       this.audit.record(em, {
@@ -353,7 +364,9 @@ export class AccountsService {
         actor: { type: 'anonymous', id: meta.ip ?? 'unknown' },
         target: { type: 'account', id: accountId ?? 'unknown' },
         meta,
-        changes: { after: { method: 'password', reason, email: email.slice(0, 254) } },
+        changes: {
+          after: { method, reason, ...(email !== undefined ? { email: email.slice(0, 254) } : {}) },
+        },
       }),
     );
   }

@@ -1,12 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import { RateLimitService } from '../auth/index.js';
-import { DomainException, ErrorCode } from '../common/errors.js';
 import type { RequestMeta } from '../common/principal.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { InvitationsService } from '../invitations/index.js';
 import { SsoConnectionsService } from '../sso-connections/index.js';
-import { DEFAULT_SETTINGS, mergeSettings, type TenantSettings } from '../tenancy/settings.js';
+import { TenantsService } from '../tenants/index.js';
 import { IdentityProvidersService } from './identity-providers.service.js';
 
 export interface SignInOption {
@@ -26,12 +23,11 @@ const NAMES = { password: 'Email and password', google: 'Google', microsoft: 'Mi
 @Injectable()
 export class SignInOptionsService {
   constructor(
-    private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly providers: IdentityProvidersService,
     private readonly invitations: InvitationsService,
     private readonly connections: SsoConnectionsService,
     private readonly rateLimits: RateLimitService,
+    private readonly tenants: TenantsService,
   ) {}
 
   async list(
@@ -49,8 +45,7 @@ export class SignInOptionsService {
       invited = options.identityProvider;
       params.set('invitation', query.invitation);
     }
-    const settings = tenantId ? await this.settingsOf(tenantId) : null;
-    if (tenantId && !settings) throw new DomainException(ErrorCode.TenantNotFound);
+    const settings = tenantId ? (await this.tenants.get(tenantId)).settings : null;
     const allows = (kind: string) => {
       const tenantOk =
         !settings ||
@@ -82,13 +77,5 @@ export class SignInOptionsService {
       }
     }
     return { providers: out };
-  }
-
-  private async settingsOf(tenantId: string): Promise<TenantSettings | null> {
-    const rows: { settings: Partial<TenantSettings> }[] = await this.dataSource.query(
-      'SELECT settings FROM tenants WHERE id = $1',
-      [tenantId],
-    );
-    return rows[0] ? mergeSettings(DEFAULT_SETTINGS, rows[0].settings) : null;
   }
 }

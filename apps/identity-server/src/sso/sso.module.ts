@@ -4,6 +4,7 @@ import { AuthModule } from '../auth/index.js';
 import { InvitationsModule } from '../invitations/index.js';
 import { MembersModule } from '../members/index.js';
 import { SsoConnectionsModule } from '../sso-connections/index.js';
+import { TenantsModule } from '../tenants/index.js';
 import { IdentityProvidersService } from './identity-providers.service.js';
 import { SignInOptionsService } from './sign-in-options.service.js';
 import { SsoStepGuard } from './sso-steps.guard.js';
@@ -13,7 +14,14 @@ import { SsoService } from './sso.service.js';
 
 /** Sign-in through identity providers: Google, Microsoft Entra ID, tenants' OIDC connections. */
 @Module({
-  imports: [AccountsModule, AuthModule, InvitationsModule, MembersModule, SsoConnectionsModule],
+  imports: [
+    AccountsModule,
+    AuthModule,
+    InvitationsModule,
+    MembersModule,
+    SsoConnectionsModule,
+    TenantsModule,
+  ],
   controllers: [SsoController, IdentitiesController],
   providers: [
     IdentityProvidersService,

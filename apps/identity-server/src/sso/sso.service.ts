@@ -4,6 +4,7 @@ import { SecretBox } from '#auth-crypto';
 import { issueSecret, newId, parseSecret, secretMatches } from '#database';
 import {
   AccountEntity,
+  AccountsService,
   ExternalAccountsService,
   MfaService,
   type SignedInIdentity,
@@ -49,6 +50,7 @@ export class SsoService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly providers: IdentityProvidersService,
     private readonly accounts: ExternalAccountsService,
+    private readonly accountsService: AccountsService,
     private readonly invitations: InvitationsService,
     private readonly sessions: SessionsService,
     private readonly mfa: MfaService,
@@ -337,22 +339,13 @@ export class SsoService {
     return this.auditFailure(row.accountId, row.signInMethod, 'code_replayed', meta);
   }
 
-  private async auditFailure(
+  private auditFailure(
     accountId: string,
     method: string,
     reason: string,
     meta: RequestMeta,
   ): Promise<void> {
-    await this.dataSource.transaction((em) =>
-      this.audit.record(em, {
-        tenantId: PLATFORM_AUDIT_TENANT,
-        type: 'auth.login.failed',
-        actor: { type: 'anonymous', id: meta.ip ?? 'unknown' },
-        target: { type: 'account', id: accountId },
-        meta,
-        changes: { after: { method, reason } },
-      }),
-    );
+    return this.accountsService.recordFailedSignIn(accountId, method, reason, meta);
   }
 }
 

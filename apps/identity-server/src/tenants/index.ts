@@ -2,3 +2,4 @@
 export { TenantsModule } from './tenants.module.js';
 export { TenantContextGuard } from './tenant-context.guard.js';
 export { OrganizationsController } from './organizations.controller.js';
+export { TenantsService } from './tenants.service.js';
