@@ -55,6 +55,7 @@ describe('accounts, sign-in and sessions', () => {
     expect(again.body).toEqual({
       status: 'verification_sent',
       message: 'Check your email to finish signing up',
+      delivery: 'outbox',
     });
     expect(await t.sql('SELECT count(*)::int AS n FROM accounts')).toEqual(before);
   });

@@ -76,6 +76,7 @@ describe('email verification and password reset', () => {
         expect(res.body).toEqual({
           status: 'verification_sent',
           message: 'Check your email to finish signing up',
+          delivery: 'outbox',
         });
       }
       const [fast, slow] = [median(newTimes), median(takenTimes)].sort((a, b) => a - b) as [
@@ -170,6 +171,39 @@ describe('email verification and password reset', () => {
       expect(
         await t.sql('SELECT count(*)::int AS n FROM accounts WHERE email = $1', [email]),
       ).toEqual([{ n: 1 }]);
+    });
+
+    it('carries next (a path here) into the link, and refuses any other next before sending', async () => {
+      const email = fresh('next');
+      const res = await t.request('POST', '/api/v1/auth/signup', {
+        token: null,
+        body: { email, password: PASSWORD, displayName: 'Next', next: '/invite/inv_abc?accept=1' },
+      });
+      expect(res.status).toBe(202);
+      const [mail] = await mailsTo(t, email);
+      expect(mail?.text).toMatch(
+        /https:\/\/id\.example\.com\/verify-email\?token=[A-Za-z0-9_-]+&next=%2Finvite%2Finv_abc%3Faccept%3D1\s/,
+      );
+      for (const next of [
+        'https://evil.example/x',
+        '//evil.example/x',
+        '/\\evil.example',
+        'invite/x',
+        '/a b',
+        '/a\u0000b',
+        '/é',
+        `/${'a'.repeat(512)}`,
+        42,
+      ]) {
+        const other = fresh('bad-next');
+        const refused = await t.request('POST', '/api/v1/auth/signup', {
+          token: null,
+          body: { email: other, password: PASSWORD, displayName: 'Next', next },
+        });
+        // A NUL byte is refused earlier, for any field, as invalid_string.
+        expectProblem(refused, 400, next === '/a\u0000b' ? 'invalid_string' : 'validation_failed');
+        expect(await mailsTo(t, other)).toEqual([]);
+      }
     });
   });
 
@@ -311,7 +345,7 @@ describe('email verification and password reset', () => {
         const b = await timed(() => resetRequest(unknown));
         expect(a.res.status).toBe(202);
         expect(b.res.status).toBe(202);
-        expect(a.res.body).toEqual({ status: 'reset_sent' });
+        expect(a.res.body).toEqual({ status: 'reset_sent', delivery: 'outbox' });
         expect(b.res.body).toEqual(a.res.body);
         knownTimes.push(a.ms);
         unknownTimes.push(b.ms);

@@ -1,7 +1,10 @@
-import { Center, Text } from '@mantine/core';
-import { BrowserRouter, Route, Routes, type RouteObject } from 'react-router';
+import { Button, Text } from '@mantine/core';
+import { BrowserRouter, Link, Route, Routes, type RouteObject } from 'react-router';
 import { RequireSession } from './auth/require-session.js';
+import { CenteredCard } from './components/centered.js';
+import { t } from './i18n/i18n.js';
 import { HomePage } from './pages/home.js';
+import { OutboxPage } from './pages/operator/outbox.js';
 import { SignInPage } from './pages/sign-in.js';
 import { SsoReturnPage } from './pages/sso-return.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -12,9 +15,12 @@ const routeOf = (r: RouteObject) => <Route key={r.path} path={r.path} element={r
 
 function NotFound() {
   return (
-    <Center h="60vh" component="main">
-      <Text>404</Text>
-    </Center>
+    <CenteredCard title={t('notFound.title')}>
+      <Text>{t('notFound.text')}</Text>
+      <Button component={Link} to="/">
+        {t('notFound.home')}
+      </Button>
+    </CenteredCard>
   );
 }
 
@@ -25,6 +31,7 @@ export function App() {
       <Routes>
         <Route path="/sign-in" element={<SignInPage />} />
         <Route path="/sso-return" element={<SsoReturnPage />} />
+        <Route path="/outbox" element={<OutboxPage />} />
         <Route
           path="/"
           element={

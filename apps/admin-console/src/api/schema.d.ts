@@ -1811,6 +1811,11 @@ export interface components {
             refreshToken?: string;
         };
         ResetSentDto: {
+            /**
+             * @description As in sign-up
+             * @enum {string}
+             */
+            delivery: "email" | "outbox";
             /** @enum {string} */
             status: "reset_sent";
         };
@@ -1897,6 +1902,11 @@ export interface components {
             displayName: string;
             /** @example ada@example.com */
             email: string;
+            /**
+             * @description A path on this server that the emailed link goes on to once the account exists (e.g. the invitation the person signed up from)
+             * @example /invite/inv_…?accept=1
+             */
+            next?: string;
             /** @description Checked against the password policy */
             password: string;
         };
@@ -2158,6 +2168,11 @@ export interface components {
             slug?: string;
         };
         VerificationSentDto: {
+            /**
+             * @description `outbox` when the server has no SMTP_URL: the email waits in the local outbox, which the operator reads
+             * @enum {string}
+             */
+            delivery: "email" | "outbox";
             /** @example Check your email to finish signing up */
             message: string;
             /** @enum {string} */

@@ -58,7 +58,7 @@ export const enAccount = {
   'invite.providerMicrosoft': 'Microsoft (work, school or personal account)',
   'invite.providerEntraTenant': 'Microsoft Entra ID (tenant {tenant})',
   'invite.signInFirst': 'Sign in to accept the invitation.',
-  'invite.noAccount': 'No account yet? After creating one, open the invitation link again.',
+  'invite.noAccount': 'No account yet?',
   'invite.signUp': 'Create an account',
   'invite.signedInAs': 'You are signed in as {email}.',
   'invite.accept': 'Accept invitation',

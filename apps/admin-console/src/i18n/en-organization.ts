@@ -1,6 +1,9 @@
 /** Texts of an organization's pages: users, invitations, settings. */
 export const enOrganization = {
   'org.nav.label': 'Organization',
+  'org.switcher': 'Organization',
+  'org.choose': 'Choose an organization',
+  'org.chooseHelp': 'You belong to several organizations. Which one do you want to open?',
   'org.nav.users': 'Users',
   'org.nav.invitations': 'Invitations',
   'org.nav.settings': 'Settings',
@@ -25,6 +28,9 @@ export const enOrganization = {
   'org.limits.full': 'Every seat is taken: new invitations are refused until a seat is free.',
 
   'org.users.title': 'Users',
+  'org.users.tabs': 'Users sections',
+  'org.users.tabMembers': 'Members',
+  'org.users.tabInvites': 'Invites',
   'org.users.invite': 'Invite user',
   'org.users.search': 'Search',
   'org.users.searchPlaceholder': 'Name, email or username',

@@ -1,5 +1,6 @@
 import { enAccount } from './en-account.js';
 import { enAdmin } from './en-admin.js';
+import { enOperator } from './en-operator.js';
 import { enOrganization } from './en-organization.js';
 import { enTeams } from './en-teams.js';
 
@@ -7,6 +8,7 @@ import { enTeams } from './en-teams.js';
 export const en = {
   ...enAccount,
   ...enAdmin,
+  ...enOperator,
   ...enOrganization,
   ...enTeams,
   'app.name': 'Identity Server',

@@ -76,9 +76,8 @@ export class AuthController {
   @ApiAcceptedResponse({ type: ResetSentDto })
   @ApiBadRequestResponse({ description: 'validation_failed' })
   @ApiTooManyRequestsResponse({ description: 'rate_limited (per client address); Retry-After' })
-  async passwordReset(@Body() dto: PasswordResetRequestDto, @Meta() meta: RequestMeta) {
-    await this.emailLinks.requestPasswordReset(dto.email, meta);
-    return { status: 'reset_sent' };
+  passwordReset(@Body() dto: PasswordResetRequestDto, @Meta() meta: RequestMeta) {
+    return this.emailLinks.requestPasswordReset(dto.email, meta);
   }
 
   @Post('password-reset/confirm')

@@ -11,7 +11,7 @@ import {
 import { DomainException, ErrorCode } from '../common/errors.js';
 import type { RequestMeta } from '../common/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { OutboxService } from '../mail/outbox.service.js';
+import { OutboxService, type MailDelivery } from '../mail/outbox.service.js';
 import { AccountsService } from './accounts.service.js';
 import type { AccountEntity } from './account.entity.js';
 import type { SignupDto } from './dto/account.dto.js';
@@ -34,6 +34,8 @@ const MINUTE_MS = 60_000;
 export interface EmailSent {
   status: 'verification_sent';
   message: string;
+  /** `outbox` when the server has no SMTP server: the email waits for the operator to read it. */
+  delivery: MailDelivery;
 }
 
 export interface VerifiedEmail {
@@ -42,11 +44,6 @@ export interface VerifiedEmail {
   /** A new session when the link finished a sign-up; null when it verified an existing account. */
   signedIn: TokenPair | null;
 }
-
-const VERIFICATION_SENT: EmailSent = {
-  status: 'verification_sent',
-  message: 'Check your email to finish signing up',
-};
 
 /**
  * Everything that goes through a link sent by email: sign-up (the account is created once its
@@ -100,13 +97,17 @@ export class EmailLinksService {
       await this.send(em, 'signup', token.id, dto.email, () =>
         signupEmail({
           displayName: dto.displayName,
-          url: this.verifyUrl(token.secret),
+          url: this.verifyUrl(token.secret, dto.next),
           expiresAt: token.expiresAt,
         }),
       );
     });
     this.outbox.kick();
-    return VERIFICATION_SENT;
+    return {
+      status: 'verification_sent',
+      message: 'Check your email to finish signing up',
+      delivery: this.outbox.delivery,
+    };
   }
 
   /** Emails the signed-in person a link that verifies their account's current address. */
@@ -138,7 +139,11 @@ export class EmailLinksService {
       );
     });
     this.outbox.kick();
-    return { status: 'verification_sent', message: 'Check your email to verify your address' };
+    return {
+      status: 'verification_sent',
+      message: 'Check your email to verify your address',
+      delivery: this.outbox.delivery,
+    };
   }
 
   /**
@@ -191,7 +196,10 @@ export class EmailLinksService {
    * Emails a reset link when an active account has the address; the same answer, and no email,
    * otherwise. A new link replaces the account's earlier unused ones.
    */
-  async requestPasswordReset(email: string, meta: RequestMeta): Promise<void> {
+  async requestPasswordReset(
+    email: string,
+    meta: RequestMeta,
+  ): Promise<{ status: 'reset_sent'; delivery: MailDelivery }> {
     await this.rateLimits.consume('email_send', meta.ip);
     await this.dataSource.transaction(async (em) => {
       const account = await this.accounts.byEmail(em, email);
@@ -219,6 +227,7 @@ export class EmailLinksService {
       );
     });
     this.outbox.kick();
+    return { status: 'reset_sent', delivery: this.outbox.delivery };
   }
 
   /**
@@ -335,8 +344,10 @@ export class EmailLinksService {
     });
   }
 
-  private verifyUrl(secret: string): string {
-    return `${this.config.publicUrl}/verify-email?token=${secret}`;
+  /** The link in the email; `next` (a path, checked by SignupDto) is where the page goes after. */
+  private verifyUrl(secret: string, next?: string): string {
+    const url = `${this.config.publicUrl}/verify-email?token=${secret}`;
+    return next ? `${url}&next=${encodeURIComponent(next)}` : url;
   }
 }
 

@@ -25,6 +25,9 @@ export interface OutgoingMail {
   html: string;
 }
 
+/** `email`: sent over SMTP; `outbox`: no SMTP_URL, kept for the operator to read. */
+export type MailDelivery = 'email' | 'outbox';
+
 export interface Delivery {
   status: OutboxStatus;
   attempts: number;
@@ -57,6 +60,11 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.transport = config.smtpUrl ? nodemailer.createTransport(config.smtpUrl) : null;
+  }
+
+  /** How this server delivers email: over SMTP, or into the local outbox the operator reads. */
+  get delivery(): MailDelivery {
+    return this.transport ? 'email' : 'outbox';
   }
 
   onApplicationBootstrap(): void {
@@ -93,7 +101,7 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     });
     if (local) {
       this.logger.log(
-        `no SMTP_URL: the email to ${mail.to} (${mail.subjectType}) stays in the local outbox (GET /api/v1/outbox)`,
+        `no SMTP_URL: the email to ${mail.to} (${mail.subjectType}) stays in the local outbox: read it at /outbox in the console with the operator key, or GET /api/v1/outbox`,
       );
     }
   }

@@ -3,13 +3,14 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call } from '../../api/client.js';
 import { CenteredCard } from '../../components/centered.js';
+import { OutboxHint } from '../../components/outbox-hint.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 
 /** Asks for a reset link; the answer is the same whether or not the address has an account. */
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState('');
-  const [sent, setSent] = useState(false);
+  const [sent, setSent] = useState<{ delivery: 'email' | 'outbox' } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -18,8 +19,8 @@ export function ForgotPasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      await call(() => api.POST('/api/v1/auth/password-reset', { body: { email } }));
-      setSent(true);
+      const answer = await call(() => api.POST('/api/v1/auth/password-reset', { body: { email } }));
+      setSent({ delivery: answer.delivery });
     } catch (e) {
       setError(e);
     } finally {
@@ -30,7 +31,10 @@ export function ForgotPasswordPage() {
   return (
     <CenteredCard title={t('forgot.title')}>
       {sent ? (
-        <Text role="status">{t('forgot.sent', { email })}</Text>
+        <>
+          <Text role="status">{t('forgot.sent', { email })}</Text>
+          <OutboxHint delivery={sent.delivery} />
+        </>
       ) : (
         <form onSubmit={(e) => void submit(e)} aria-label={t('forgot.title')}>
           <Stack gap="sm">

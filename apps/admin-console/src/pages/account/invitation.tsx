@@ -249,7 +249,10 @@ export function InvitationPage() {
           <SignInChoices invitation={token} next={`/invite/${token}?accept=1`} />
           <Text size="sm">
             {t('invite.noAccount')}{' '}
-            <Anchor component={Link} to="/sign-up">
+            <Anchor
+              component={Link}
+              to={`/sign-up?next=${encodeURIComponent(`/invite/${token}?accept=1`)}`}
+            >
               {t('invite.signUp')}
             </Anchor>
           </Text>

@@ -1,8 +1,10 @@
 import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, call } from '../../api/client.js';
+import { safeNext } from '../../auth/next.js';
 import { CenteredCard } from '../../components/centered.js';
+import { OutboxHint } from '../../components/outbox-hint.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { passwordProblem, readableDescription } from './password-problem.js';
@@ -10,22 +12,26 @@ import { passwordProblem, readableDescription } from './password-problem.js';
 /**
  * Sign-up: the server answers 202 for a new address and a taken one alike, so the page always
  * says "check your email"; the account exists once the emailed link is opened (/verify-email).
+ * `?next=` (the invitation the person came from, say) rides along in the link.
  */
 export function SignUpPage() {
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [sent, setSent] = useState<{ to: string; delivery: 'email' | 'outbox' } | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await call(() => api.POST('/api/v1/auth/signup', { body: { email, displayName, password } }));
-      setSentTo(email);
+      const body = { email, displayName, password, ...(next === '/' ? {} : { next }) };
+      const answer = await call(() => api.POST('/api/v1/auth/signup', { body }));
+      setSent({ to: email, delivery: answer.delivery });
     } catch (e) {
       setError(e);
     } finally {
@@ -33,13 +39,14 @@ export function SignUpPage() {
     }
   }
 
-  if (sentTo !== null)
+  if (sent !== null)
     return (
       <CenteredCard title={t('signUp.sentTitle')}>
-        <Text role="status">{t('signUp.sent', { email: sentTo })}</Text>
+        <Text role="status">{t('signUp.sent', { email: sent.to })}</Text>
         <Text size="sm" c="gray.7">
           {t('signUp.sentHelp')}
         </Text>
+        <OutboxHint delivery={sent.delivery} />
         <Anchor component={Link} to="/sign-in" size="sm">
           {t('account.backToSignIn')}
         </Anchor>
@@ -84,7 +91,10 @@ export function SignUpPage() {
       </form>
       <Text size="sm">
         {t('signUp.haveAccount')}{' '}
-        <Anchor component={Link} to="/sign-in">
+        <Anchor
+          component={Link}
+          to={next === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(next)}`}
+        >
           {t('signUp.signIn')}
         </Anchor>
       </Text>

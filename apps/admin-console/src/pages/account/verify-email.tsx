@@ -2,6 +2,7 @@ import { Anchor, Button, Loader, Stack, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, call } from '../../api/client.js';
+import { safeNext } from '../../auth/next.js';
 import { useSession } from '../../auth/session.js';
 import { CenteredCard } from '../../components/centered.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
@@ -9,7 +10,8 @@ import { t } from '../../i18n/i18n.js';
 
 /**
  * The emailed link: redeemed once on load. A sign-up link answers with a session (`signedIn`),
- * and the person lands at home; a verification link only marks the address verified.
+ * and the person lands at home, or at the link's `next` (the invitation they signed up from); a
+ * verification link only marks the address verified.
  */
 export function VerifyEmailPage() {
   const [params] = useSearchParams();
@@ -30,7 +32,7 @@ export function VerifyEmailPage() {
       .then(async (answer) => {
         if (answer.signedIn) {
           session.signIn(answer.signedIn);
-          await navigate('/', { replace: true });
+          await navigate(safeNext(params.get('next')), { replace: true });
         } else setVerified(answer.email);
       })
       .catch(setError);

@@ -21,6 +21,7 @@ import { roleName } from './capabilities.js';
 import { InviteDialog, InviteLink } from './invite-dialog.js';
 import { LimitsCard } from './limits-card.js';
 import { OrgPage, type OrgContext } from './org-frame.js';
+import { UsersTabs } from './users-tabs.js';
 import {
   formatDate,
   keys,
@@ -96,6 +97,7 @@ function Invitations({ org }: { org: OrgContext }) {
         <Title order={1}>{t('org.invitations.title')}</Title>
         {can.invite && <Button onClick={() => setInviting(true)}>{t('org.users.invite')}</Button>}
       </Group>
+      <UsersTabs org={org} current="invites" />
       {can.manageSettings && <LimitsCard tenantId={tenantId} />}
       <Group>
         <Select

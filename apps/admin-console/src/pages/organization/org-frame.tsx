@@ -1,6 +1,6 @@
-import { Anchor, Center, Container, Loader, Stack, Text } from '@mantine/core';
+import { Anchor, Center, Container, Loader, Select, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { RequireSession } from '../../auth/require-session.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { Shell } from '../../components/shell.js';
@@ -40,7 +40,7 @@ function OrgFrame({ children }: { children: (org: OrgContext) => ReactNode }) {
       }
     : null;
   return (
-    <Shell nav={org ? <OrgNav org={org} /> : null}>
+    <Shell nav={org ? <OrgNav org={org} tenants={profile.data?.tenants ?? []} /> : null}>
       <Container size="xl">
         {profile.isPending && (
           <Center h="40vh">
@@ -55,45 +55,68 @@ function OrgFrame({ children }: { children: (org: OrgContext) => ReactNode }) {
   );
 }
 
-function OrgNav({ org }: { org: OrgContext }) {
-  const { pathname } = useLocation();
-  const base = `/orgs/${org.tenantId}`;
-  const links = [
+/** The organization's sections that a role may open, in the nav's order. */
+function sectionsOf(tenantId: string, can: Capabilities) {
+  const base = `/orgs/${tenantId}`;
+  return [
     { to: `${base}/users`, label: t('org.nav.users'), shown: true },
-    { to: `${base}/invitations`, label: t('org.nav.invitations'), shown: org.can.readInvitations },
-    { to: `${base}/teams`, label: t('org.nav.teams'), shown: org.can.readTeams },
-    { to: `${base}/settings`, label: t('org.nav.settings'), shown: org.can.manageSettings },
-    { to: `${base}/roles`, label: t('admin.nav.roles'), shown: org.can.manageSettings },
-    {
-      to: `${base}/access-rules`,
-      label: t('admin.nav.accessRules'),
-      shown: org.can.manageSettings,
-    },
-    { to: `${base}/audit`, label: t('admin.nav.audit'), shown: org.can.manageSettings },
-    {
-      to: `${base}/integrations`,
-      label: t('admin.nav.integrations'),
-      shown: org.can.manageSettings,
-    },
-  ];
+    { to: `${base}/invitations`, label: t('org.nav.invitations'), shown: can.readInvitations },
+    { to: `${base}/teams`, label: t('org.nav.teams'), shown: can.readTeams },
+    { to: `${base}/settings`, label: t('org.nav.settings'), shown: can.manageSettings },
+    { to: `${base}/roles`, label: t('admin.nav.roles'), shown: can.manageSettings },
+    { to: `${base}/access-rules`, label: t('admin.nav.accessRules'), shown: can.manageSettings },
+    { to: `${base}/audit`, label: t('admin.nav.audit'), shown: can.manageSettings },
+    { to: `${base}/integrations`, label: t('admin.nav.integrations'), shown: can.manageSettings },
+  ].filter((l) => l.shown);
+}
+
+interface TenantChoice {
+  tenantId: string;
+  name: string;
+  role: string;
+}
+
+function OrgNav({ org, tenants }: { org: OrgContext; tenants: TenantChoice[] }) {
+  const { pathname } = useLocation();
+  const navigate = useNavigate();
+  const links = sectionsOf(org.tenantId, org.can);
+  // The switcher keeps the section when the other organization's role may open it.
+  const switchTo = (tenantId: string | null) => {
+    const other = tenants.find((x) => x.tenantId === tenantId);
+    if (!other || other.tenantId === org.tenantId) return;
+    const section = pathname.slice(`/orgs/${org.tenantId}`.length);
+    const there = sectionsOf(other.tenantId, capabilitiesOf(other.role)).map((l) => l.to);
+    const target = `/orgs/${other.tenantId}${section}`;
+    void navigate(there.includes(target) ? target : `/orgs/${other.tenantId}/users`);
+  };
   return (
     <Stack component="nav" aria-label={t('org.nav.label')} gap="xs">
-      <Text fw={600} c="gray.7">
-        {org.name}
-      </Text>
-      {links
-        .filter((l) => l.shown)
-        .map((l) => (
-          <Anchor
-            key={l.to}
-            component={Link}
-            to={l.to}
-            aria-current={pathname === l.to ? 'page' : undefined}
-            fw={pathname === l.to ? 700 : 400}
-          >
-            {l.label}
-          </Anchor>
-        ))}
+      {tenants.length > 1 ? (
+        <Select
+          label={t('org.switcher')}
+          data={tenants.map((x) => ({ value: x.tenantId, label: x.name }))}
+          value={org.tenantId}
+          onChange={switchTo}
+          allowDeselect={false}
+          searchable={tenants.length > 8}
+          comboboxProps={{ withinPortal: true }}
+        />
+      ) : (
+        <Text fw={600} c="gray.7">
+          {org.name}
+        </Text>
+      )}
+      {links.map((l) => (
+        <Anchor
+          key={l.to}
+          component={Link}
+          to={l.to}
+          aria-current={pathname === l.to ? 'page' : undefined}
+          fw={pathname === l.to ? 700 : 400}
+        >
+          {l.label}
+        </Anchor>
+      ))}
     </Stack>
   );
 }

@@ -21,6 +21,7 @@ import { InviteDialog } from './invite-dialog.js';
 import { LimitsCard } from './limits-card.js';
 import { COLUMNS, guardOf, MemberRow } from './member-row.js';
 import { OrgPage, type OrgContext } from './org-frame.js';
+import { UsersTabs } from './users-tabs.js';
 import {
   useActiveAdmins,
   useMembers,
@@ -64,6 +65,7 @@ function Users({ org }: { org: OrgContext }) {
         <Title order={1}>{t('org.users.title')}</Title>
         {can.invite && <Button onClick={() => setInviting(true)}>{t('org.users.invite')}</Button>}
       </Group>
+      <UsersTabs org={org} current="members" />
       {can.manageSettings && <LimitsCard tenantId={tenantId} />}
       {can.seesOnlySelf ? (
         <Alert variant="light" color="gray">

@@ -36,6 +36,21 @@ export class SignupDto {
   @IsNotEmpty()
   @MaxLength(200)
   displayName!: string;
+
+  @ApiPropertyOptional({
+    maxLength: 512,
+    example: '/invite/inv_…?accept=1',
+    description:
+      'A path on this server that the emailed link goes on to once the account exists (e.g. the invitation the person signed up from)',
+  })
+  @Absent()
+  @IsString()
+  @MaxLength(512)
+  // Printable ASCII but the backslash, and not `//host`: a path here, never another site.
+  @Matches(/^\/(?![/\\])[!-[\]-~]*$/, {
+    message: 'next must be a path on this server, such as /invite/…',
+  })
+  next?: string;
 }
 
 export class LoginDto {

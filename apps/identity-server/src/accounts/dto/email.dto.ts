@@ -37,10 +37,18 @@ export class PasswordResetConfirmDto {
 export class VerificationSentDto {
   @ApiProperty({ enum: ['verification_sent'] }) status!: 'verification_sent';
   @ApiProperty({ example: 'Check your email to finish signing up' }) message!: string;
+  @ApiProperty({
+    enum: ['email', 'outbox'],
+    description:
+      '`outbox` when the server has no SMTP_URL: the email waits in the local outbox, which the operator reads',
+  })
+  delivery!: 'email' | 'outbox';
 }
 
 export class ResetSentDto {
   @ApiProperty({ enum: ['reset_sent'] }) status!: 'reset_sent';
+  @ApiProperty({ enum: ['email', 'outbox'], description: 'As in sign-up' })
+  delivery!: 'email' | 'outbox';
 }
 
 export class VerifiedEmailDto {
