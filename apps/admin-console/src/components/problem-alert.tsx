@@ -9,11 +9,26 @@ export function messageOf(error: unknown): string {
   return t('error.unexpected');
 }
 
+/** Refusals for the caller's role: doc 002's "Admin access required", with what to do. */
+const ROLE_REFUSALS = new Set(['permission_denied', 'admin_required']);
+
 export function ProblemAlert({ error, title }: { error: unknown; title?: string }) {
   if (!error) return null;
+  const byRole = error instanceof ApiError && ROLE_REFUSALS.has(error.code ?? '');
   return (
-    <Alert color="red" variant="light" title={title} role="alert">
+    <Alert
+      color="red"
+      variant="light"
+      title={title ?? (byRole ? t('error.roleTitle') : undefined)}
+      role="alert"
+    >
       {messageOf(error)}
+      {byRole && (
+        <>
+          <br />
+          {t('error.roleHelp')}
+        </>
+      )}
     </Alert>
   );
 }

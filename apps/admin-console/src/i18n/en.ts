@@ -20,6 +20,8 @@ export const en = {
   'common.copy': 'Copy',
   'common.copied': 'Copied',
   'error.unexpected': 'Something went wrong. Try again in a moment.',
+  'error.roleTitle': 'Admin access required',
+  'error.roleHelp': 'Ask an Administrator of this organization to change your role.',
   'error.network': 'The server cannot be reached. Check your connection and try again.',
   'nav.signOut': 'Sign out',
   'nav.profile': 'Profile',

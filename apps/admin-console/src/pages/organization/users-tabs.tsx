@@ -14,7 +14,7 @@ export function UsersTabs({ org, current }: { org: OrgContext; current: 'members
     <Button
       component={Link}
       to={to}
-      variant={current === key ? 'light' : 'subtle'}
+      variant={current === key ? 'filled' : 'subtle'}
       aria-current={current === key ? 'page' : undefined}
     >
       {label}
