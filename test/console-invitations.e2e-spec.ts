@@ -179,6 +179,11 @@ describe('admin console: invitations and settings', () => {
     await page.getByRole('textbox', { name: 'Invitation validity (days)' }).fill('14');
     await page.getByRole('textbox', { name: 'Seats' }).fill('25');
     await page.getByRole('textbox', { name: 'Session duration (minutes)' }).fill('720');
+    await page.getByRole('textbox', { name: 'Minimum password length' }).fill('14');
+    await page.getByRole('textbox', { name: /^Refuse recent passwords/ }).fill('3');
+    await page.getByRole('checkbox', { name: 'A symbol' }).check();
+    await page.getByRole('combobox', { name: /^Who may accept an invitation/ }).click();
+    await page.getByRole('option', { name: 'Anyone with the link' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Settings saved.').waitFor();
     const [saved] = await t.sql('SELECT name, settings FROM tenants WHERE id = $1', [o.tenantId]);
@@ -187,13 +192,23 @@ describe('admin console: invitations and settings', () => {
       invitationTtlDays: 14,
       maxMembers: 25,
       sessionTtlMinutes: 720,
+      invitationRedemption: 'anyone_with_link',
+      passwordPolicy: { minLength: 14, preventReuse: 3, requireSymbol: true, requireDigit: false },
     });
     await page
       .getByRole('navigation', { name: 'Organization' })
       .getByText('Renamed Labs')
       .waitFor();
 
-    // Only Google: the founder signed in with a password, so the server asks first.
+    // Microsoft with one directory, then only Google: the founder signed in with a password,
+    // so the server asks first.
+    await page.getByRole('checkbox', { name: 'Microsoft Entra ID' }).check();
+    const tid = '9188040d-6c67-4c5b-b112-36a304b66dad';
+    const tags = page.getByRole('combobox', { name: /^Allowed Microsoft Entra tenant IDs/ });
+    await tags.fill(tid);
+    await tags.press('Enter');
+    await page.getByText(tid, { exact: true }).waitFor();
+    await page.getByRole('checkbox', { name: 'Microsoft Entra ID' }).uncheck();
     await page.getByRole('checkbox', { name: 'Google' }).check();
     expect(await page.getByRole('checkbox', { name: 'Any method' }).isChecked()).toBe(false);
     await page.getByRole('button', { name: 'Save' }).click();
@@ -206,6 +221,7 @@ describe('admin console: invitations and settings', () => {
     await page.getByText('Settings saved.').waitFor();
     const [after] = await t.sql('SELECT settings FROM tenants WHERE id = $1', [o.tenantId]);
     expect(after.settings.allowedIdentityProviders).toEqual(['google']);
+    expect(after.settings.allowedEntraTenantIds).toEqual([tid]);
     await close();
   });
 });

@@ -134,6 +134,23 @@ export const enOrganization = {
   'org.settings.providers.google': 'Google',
   'org.settings.providers.microsoft': 'Microsoft Entra ID',
   'org.settings.providers.oidc': 'Enterprise OIDC connections',
+  'org.settings.entraTenants': 'Allowed Microsoft Entra tenant IDs',
+  'org.settings.entraTenantsHelp':
+    'With Microsoft Entra ID: only these directories may sign in. Leave empty to allow every directory.',
+  'org.settings.redemption': 'Who may accept an invitation',
+  'org.settings.redemptionHelp':
+    'Only the invited person (their email or username, proven at sign-in), or whoever holds the link.',
+  'org.settings.redemption.invitee': 'Only the invited person',
+  'org.settings.redemption.anyone': 'Anyone with the link',
+  'org.settings.passwordMinLength': 'Minimum password length',
+  'org.settings.passwordPreventReuse': 'Refuse recent passwords',
+  'org.settings.passwordPreventReuseHelp':
+    'How many earlier passwords cannot be used again (0–24).',
+  'org.settings.passwordRules': 'Passwords must contain',
+  'org.settings.password.requireUppercase': 'An uppercase letter',
+  'org.settings.password.requireLowercase': 'A lowercase letter',
+  'org.settings.password.requireDigit': 'A digit',
+  'org.settings.password.requireSymbol': 'A symbol',
   'org.settings.sessionTtlMinutes': 'Session duration (minutes)',
   'org.settings.saved': 'Settings saved.',
   'org.settings.lockoutTitle': 'This policy would refuse your own sign-in',

@@ -5,8 +5,10 @@ import {
   Group,
   NumberInput,
   Paper,
+  Select,
   Stack,
   Switch,
+  TagsInput,
   Text,
   TextInput,
   Title,
@@ -23,7 +25,15 @@ import { keys, useTenant } from './queries.js';
 
 type Tenant = components['schemas']['TenantDto'];
 type Provider = Tenant['settings']['allowedIdentityProviders'][number];
+type Redemption = Tenant['settings']['invitationRedemption'];
+type PasswordRule = 'requireUppercase' | 'requireLowercase' | 'requireDigit' | 'requireSymbol';
 const PROVIDERS: Provider[] = ['any', 'password', 'google', 'microsoft', 'oidc'];
+const PASSWORD_RULES: PasswordRule[] = [
+  'requireUppercase',
+  'requireLowercase',
+  'requireDigit',
+  'requireSymbol',
+];
 
 /** The organization's settings (Administrators): PATCH /api/v1/tenants/{id}. */
 export function SettingsPage() {
@@ -51,6 +61,13 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
   const [mfaRequired, setMfaRequired] = useState(s.mfaRequired);
   const [providers, setProviders] = useState<Provider[]>(s.allowedIdentityProviders);
   const [sessionTtl, setSessionTtl] = useState<number | string>(s.sessionTtlMinutes);
+  const [entraTenants, setEntraTenants] = useState<string[]>(s.allowedEntraTenantIds);
+  const [redemption, setRedemption] = useState<Redemption>(s.invitationRedemption);
+  const [minLength, setMinLength] = useState<number | string>(s.passwordPolicy.minLength);
+  const [preventReuse, setPreventReuse] = useState<number | string>(s.passwordPolicy.preventReuse);
+  const [rules, setRules] = useState<PasswordRule[]>(
+    PASSWORD_RULES.filter((r) => s.passwordPolicy[r]),
+  );
   const [saved, setSaved] = useState(false);
 
   const save = useMutation({
@@ -61,8 +78,16 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
           body: {
             name: name.trim(),
             settings: {
-              allowedEntraTenantIds: s.allowedEntraTenantIds,
-              invitationRedemption: s.invitationRedemption,
+              allowedEntraTenantIds: entraTenants,
+              invitationRedemption: redemption,
+              passwordPolicy: {
+                minLength: Number(minLength),
+                preventReuse: Number(preventReuse),
+                requireUppercase: rules.includes('requireUppercase'),
+                requireLowercase: rules.includes('requireLowercase'),
+                requireDigit: rules.includes('requireDigit'),
+                requireSymbol: rules.includes('requireSymbol'),
+              },
               allowedIdentityProviders: providers,
               invitationTtlDays: Number(ttlDays),
               maxMembers: Number(maxMembers),
@@ -130,6 +155,57 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
             <Group mt="xs">
               {PROVIDERS.map((p) => (
                 <Checkbox key={p} value={p} label={t(`org.settings.providers.${p}`)} />
+              ))}
+            </Group>
+          </Checkbox.Group>
+          {(providers.includes('microsoft') || entraTenants.length > 0) && (
+            <TagsInput
+              label={t('org.settings.entraTenants')}
+              description={hint(t('org.settings.entraTenantsHelp'))}
+              value={entraTenants}
+              onChange={setEntraTenants}
+              splitChars={[',', ' ']}
+              clearable
+            />
+          )}
+          <Select
+            label={t('org.settings.redemption')}
+            description={hint(t('org.settings.redemptionHelp'))}
+            data={[
+              { value: 'invitee', label: t('org.settings.redemption.invitee') },
+              { value: 'anyone_with_link', label: t('org.settings.redemption.anyone') },
+            ]}
+            value={redemption}
+            onChange={(v) => v && setRedemption(v as Redemption)}
+            allowDeselect={false}
+          />
+          <Group grow align="start">
+            <NumberInput
+              label={t('org.settings.passwordMinLength')}
+              min={8}
+              max={128}
+              allowDecimal={false}
+              value={minLength}
+              onChange={setMinLength}
+            />
+            <NumberInput
+              label={t('org.settings.passwordPreventReuse')}
+              description={hint(t('org.settings.passwordPreventReuseHelp'))}
+              min={0}
+              max={24}
+              allowDecimal={false}
+              value={preventReuse}
+              onChange={setPreventReuse}
+            />
+          </Group>
+          <Checkbox.Group
+            label={t('org.settings.passwordRules')}
+            value={rules}
+            onChange={(next) => setRules(next as PasswordRule[])}
+          >
+            <Group mt="xs">
+              {PASSWORD_RULES.map((r) => (
+                <Checkbox key={r} value={r} label={t(`org.settings.password.${r}`)} />
               ))}
             </Group>
           </Checkbox.Group>
