@@ -176,7 +176,7 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
               { value: 'anyone_with_link', label: t('org.settings.redemption.anyone') },
             ]}
             value={redemption}
-            onChange={(v) => v && setRedemption(v as Redemption)}
+            onChange={(v) => v && setRedemption(v)}
             allowDeselect={false}
           />
           <Group grow align="start">
@@ -201,7 +201,7 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
           <Checkbox.Group
             label={t('org.settings.passwordRules')}
             value={rules}
-            onChange={(next) => setRules(next as PasswordRule[])}
+            onChange={(next) => setRules(next)}
           >
             <Group mt="xs">
               {PASSWORD_RULES.map((r) => (
