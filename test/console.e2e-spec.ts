@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/app.js';
 import { freePort, startIdp, type LocalIdp } from './support/identity-providers.js';
+import { signedIn } from './support/console.js';
 import { audit, launchBrowser, newPage } from './support/browser.js';
 import { PASSWORD, signup } from './support/users.js';
 
@@ -60,6 +61,24 @@ describe('admin console: sign-in and organizations', () => {
     expect(stored).not.toMatch(/eyJ|rt_/);
     expect(await page.evaluate('document.cookie')).toBe('');
     await context.close();
+  });
+  it('signs out everywhere from the profile: the other browser is signed out at its next refresh', async () => {
+    const person = await signup(t);
+    const here = await signedIn(browser, t.baseUrl, person, '/profile');
+    const there = await signedIn(browser, t.baseUrl, person, '/profile');
+    await here.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await here.page.waitForURL(/\/sign-in/);
+    // The other browser's refresh cookie is dead: a reload lands on the sign-in page.
+    await there.page.reload();
+    await there.page.waitForURL(/\/sign-in\?next=/);
+    const live = await t.sql(
+      `SELECT count(*)::int AS n FROM sessions s JOIN accounts a ON a.id = s.account_id
+        WHERE lower(a.email) = lower($1) AND s.revoked_at IS NULL`,
+      [person.email],
+    );
+    expect(live).toEqual([{ n: 0 }]);
+    await here.close();
+    await there.close();
   });
 });
 
