@@ -108,6 +108,37 @@ describe('admin console: the user docs, flow by flow', () => {
     await close();
   });
 
+  it("offers a custom role what its rules grant, read with the server's policy", async () => {
+    const o = await createOrg(t);
+    const created = await t.request('POST', `/api/v1/tenants/${o.tenantId}/roles`, {
+      token: o.founder.accessToken,
+      body: {
+        key: 'recruiter',
+        name: 'Recruiter',
+        permissions: [
+          { action: 'read', subject: ['Member', 'Invitation', 'Role'] },
+          { action: 'create', subject: 'Invitation' },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    const recruiter = await join(t, o, 'recruiter');
+    const { page, close } = await signedIn(
+      browser,
+      t.baseUrl,
+      recruiter,
+      `/orgs/${o.tenantId}/users`,
+    );
+    await rowWith(page, o.founder.email).waitFor();
+    // May invite and read invitations, may not change members, teams or settings.
+    await page.getByRole('button', { name: 'Invite user' }).waitFor();
+    expect(await page.getByLabel(/^Role of/).count()).toBe(0);
+    const nav = page.getByRole('navigation', { name: 'Organization' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Users', 'Invitations']);
+    expect(await audit(page, 'custom-role-users')).toEqual([]);
+    await close();
+  });
+
   it('switches organization for a person in two, keeping the section; /settings/users asks which', async () => {
     const first = await createOrg(t);
     const second = await createOrg(t);

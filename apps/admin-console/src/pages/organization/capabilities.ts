@@ -1,3 +1,9 @@
+import { buildAbility } from '../../../../../libs/policy/src/ability.js';
+import {
+  BUILT_IN_ROLE_KEYS,
+  BUILT_IN_ROLES as BUILT_IN_ROLES_OF_POLICY,
+} from '../../../../../libs/policy/src/roles.js';
+import type { PermissionRule } from '../../../../../libs/policy/src/types.js';
 import { t } from '../../i18n/i18n.js';
 import type { MessageKey } from '../../i18n/en.js';
 
@@ -14,56 +20,55 @@ export interface Capabilities {
   seesOnlySelf: boolean;
 }
 
-const BUILT_IN: Record<string, Capabilities> = {
-  admin: caps({
+/**
+ * What a set of permission rules offers, read with the server's own CASL ability (libs/policy),
+ * so the console and the server agree on every built-in role and on custom roles alike.
+ */
+export function capabilitiesOfRules(rules: PermissionRule[]): Capabilities {
+  const ability = buildAbility(rules);
+  const can = (action: string, subject: string) => ability.can(action, subject);
+  // A guest's rule reads members only under a condition (themself): the list answers only them.
+  const readsAllMembers = ability
+    .rulesFor('read', 'Member')
+    .some((rule) => !rule.inverted && !rule.conditions);
+  return {
+    manageMembers: can('update', 'Member'),
+    invite: can('create', 'Invitation'),
+    readInvitations: can('read', 'Invitation'),
+    manageInvitations: can('delete', 'Invitation'),
+    manageSettings: can('update', 'Tenant'),
+    readRoles: can('read', 'Role'),
+    readTeams: can('read', 'Team'),
+    seesOnlySelf: can('read', 'Member') && !readsAllMembers,
+  };
+}
+
+const BUILT_IN = new Map<string, Capabilities>(
+  BUILT_IN_ROLE_KEYS.map((key) => [key, capabilitiesOfRules(BUILT_IN_ROLES_OF_POLICY[key].rules)]),
+);
+
+/**
+ * A role's capabilities: a built-in role's from the matrix, a custom role's from its rules when
+ * the person may read them (GET roles/{key}). Without them the console offers a custom role's
+ * actions short of settings and shows the server's refusals in place.
+ */
+export function capabilitiesOf(role: string, rules?: PermissionRule[]): Capabilities {
+  const builtIn = BUILT_IN.get(role);
+  if (builtIn) return builtIn;
+  if (rules) return capabilitiesOfRules(rules);
+  return {
     manageMembers: true,
     invite: true,
     readInvitations: true,
     manageInvitations: true,
-    manageSettings: true,
+    manageSettings: false,
     readRoles: true,
     readTeams: true,
-  }),
-  manager: caps({ invite: true, readInvitations: true, readRoles: true, readTeams: true }),
-  developer: caps({ readRoles: true, readTeams: true }),
-  viewer: caps({ readInvitations: true, readRoles: true, readTeams: true }),
-  member: caps({ readRoles: true, readTeams: true }),
-  guest: caps({ seesOnlySelf: true }),
-};
-
-function caps(granted: Partial<Capabilities>): Capabilities {
-  return {
-    manageMembers: false,
-    invite: false,
-    readInvitations: false,
-    manageInvitations: false,
-    manageSettings: false,
-    readRoles: false,
-    readTeams: false,
     seesOnlySelf: false,
-    ...granted,
   };
 }
 
-/**
- * The built-in matrix (libs/policy roles.ts) as the console needs it. A custom role may grant
- * anything short of settings: the console offers its actions and shows the server's refusals.
- */
-export function capabilitiesOf(role: string): Capabilities {
-  return (
-    BUILT_IN[role] ??
-    caps({
-      manageMembers: true,
-      invite: true,
-      readInvitations: true,
-      manageInvitations: true,
-      readRoles: true,
-      readTeams: true,
-    })
-  );
-}
-
-export const BUILT_IN_ROLES = ['admin', 'manager', 'developer', 'viewer', 'member', 'guest'];
+export const BUILT_IN_ROLES: readonly string[] = BUILT_IN_ROLE_KEYS;
 
 /** A role's name: the built-in ones translated, a custom role by the name the server gives. */
 export function roleName(key: string, names: Map<string, string> = new Map()): string {

@@ -6,7 +6,8 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { Shell } from '../../components/shell.js';
 import { t } from '../../i18n/i18n.js';
 import { useProfile } from '../home.js';
-import { capabilitiesOf, type Capabilities } from './capabilities.js';
+import { BUILT_IN_ROLES, capabilitiesOf, type Capabilities } from './capabilities.js';
+import { useRoleRules } from './queries.js';
 
 /** The signed-in person's place in the organization of the URL, from GET /api/v1/me. */
 export interface OrgContext {
@@ -30,25 +31,28 @@ function OrgFrame({ children }: { children: (org: OrgContext) => ReactNode }) {
   const { tenantId = '' } = useParams();
   const profile = useProfile();
   const tenant = profile.data?.tenants.find((x) => x.tenantId === tenantId);
-  const org: OrgContext | null = tenant
-    ? {
-        tenantId,
-        name: tenant.name,
-        memberId: tenant.memberId,
-        role: tenant.role,
-        can: capabilitiesOf(tenant.role),
-      }
-    : null;
+  const custom = tenant !== undefined && !BUILT_IN_ROLES.includes(tenant.role);
+  const rules = useRoleRules(tenantId, tenant?.role, custom);
+  const org: OrgContext | null =
+    tenant && (!custom || !rules.isPending)
+      ? {
+          tenantId,
+          name: tenant.name,
+          memberId: tenant.memberId,
+          role: tenant.role,
+          can: capabilitiesOf(tenant.role, rules.data ?? undefined),
+        }
+      : null;
   return (
     <Shell nav={org ? <OrgNav org={org} tenants={profile.data?.tenants ?? []} /> : null}>
       <Container size="xl">
-        {profile.isPending && (
+        {(profile.isPending || (custom && rules.isPending)) && (
           <Center h="40vh">
             <Loader aria-label={t('common.loading')} />
           </Center>
         )}
         <ProblemAlert error={profile.error} />
-        {profile.isSuccess && !org && <Text role="alert">{t('org.notMember')}</Text>}
+        {profile.isSuccess && !tenant && <Text role="alert">{t('org.notMember')}</Text>}
         {org && children(org)}
       </Container>
     </Shell>

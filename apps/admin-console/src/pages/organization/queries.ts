@@ -77,6 +77,23 @@ export function useRoles(tenantId: string, enabled: boolean) {
   });
 }
 
+/** A custom role's rules, for what the console offers its holders; null when they may not read them. */
+export function useRoleRules(tenantId: string, roleKey: string | undefined, enabled: boolean) {
+  return useQuery({
+    queryKey: ['org', tenantId, 'role', roleKey],
+    enabled: enabled && roleKey !== undefined,
+    staleTime: 60_000,
+    queryFn: () =>
+      call(() =>
+        api.GET('/api/v1/tenants/{tenantId}/roles/{roleKey}', {
+          params: { path: { tenantId, roleKey: roleKey ?? '' } },
+        }),
+      )
+        .then((role) => role.permissions)
+        .catch(() => null),
+  });
+}
+
 /** Team names by id, for the Teams column (the member answer names ids). */
 export function useTeamNames(tenantId: string, enabled: boolean) {
   return useQuery({
