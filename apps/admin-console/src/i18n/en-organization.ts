@@ -65,6 +65,7 @@ export const enOrganization = {
     '{name} loses access to the organization at once. Their history stays in the audit log.',
   'org.users.removeConfirm': 'Remove',
   'org.users.teamCount': '{count} teams',
+  'org.users.teamsAndMore': '{names} and {count} more',
 
   'org.invite.title': 'Invite user',
   'org.invite.provider': 'Identity provider',

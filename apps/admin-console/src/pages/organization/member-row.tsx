@@ -147,11 +147,16 @@ export function MemberRow({ member, org, guard, roles, roleNames, teamNames }: R
           </Badge>
         </Table.Td>
         <Table.Td>
-          {teams.length > 0
-            ? teams.join(', ')
-            : member.teams.length > 0
+          {member.teams.length === 0
+            ? '—'
+            : teams.length === 0
               ? t('org.users.teamCount', { count: member.teams.length })
-              : '—'}
+              : teams.length < member.teams.length
+                ? t('org.users.teamsAndMore', {
+                    names: teams.join(', '),
+                    count: member.teams.length - teams.length,
+                  })
+                : teams.join(', ')}
         </Table.Td>
         <Table.Td>{formatDate(member.lastActiveAt) ?? t('org.never')}</Table.Td>
         <Table.Td>

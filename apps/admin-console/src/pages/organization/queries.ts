@@ -94,18 +94,29 @@ export function useRoleRules(tenantId: string, roleKey: string | undefined, enab
   });
 }
 
-/** Team names by id, for the Teams column (the member answer names ids). */
+/** Most teams named in the Teams column; beyond them a row says "and N more". */
+const TEAM_NAME_PAGES = 10;
+
+/** Team names by id, for the Teams column (the member answer names ids): up to 2,000 teams. */
 export function useTeamNames(tenantId: string, enabled: boolean) {
   return useQuery({
     queryKey: ['org', tenantId, 'teams'],
     enabled,
-    queryFn: () =>
-      call(() =>
-        api.GET('/api/v1/tenants/{tenantId}/teams', {
-          params: { path: { tenantId }, query: { limit: 200 } },
-        }),
-      ),
-    select: (page) => new Map(page.data.map((team) => [team.id, team.name])),
+    queryFn: async () => {
+      const names = new Map<string, string>();
+      let cursor: string | null = null;
+      for (let page = 0; page < TEAM_NAME_PAGES; page++) {
+        const answer = await call(() =>
+          api.GET('/api/v1/tenants/{tenantId}/teams', {
+            params: { path: { tenantId }, query: { limit: 200, ...(cursor ? { cursor } : {}) } },
+          }),
+        );
+        for (const team of answer.data) names.set(team.id, team.name);
+        cursor = answer.nextCursor;
+        if (!cursor) break;
+      }
+      return names;
+    },
   });
 }
 
