@@ -153,6 +153,12 @@ describe('admin console: a newcomer, from an empty server to a managed team', ()
     }
   }, 120_000);
 
+  it('says at start, in the log, where the emails are', () => {
+    expect(t.logs.join('\n')).toContain(
+      'no SMTP_URL: emails stay in the local outbox; read them at http://localhost:0/outbox with the operator key',
+    );
+  });
+
   it('refuses a wrong operator key in place, and keeps no key after a reload', async () => {
     const { context, page } = await newPage(browser, t.baseUrl);
     try {

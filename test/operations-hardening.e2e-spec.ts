@@ -38,11 +38,17 @@ describe('operations hardening: readiness, metrics, request logs', () => {
       DB_POOL_SIZE: '4',
       TRUSTED_PROXIES: '127.0.0.1',
       // Nothing listens there: every delivery fails and is retried.
-      SMTP_URL: `smtp://127.0.0.1:${closedSmtp}`,
+      SMTP_URL: `smtp://mailer:smtp-s3cret-word@127.0.0.1:${closedSmtp}`,
     });
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  it('says at start where email goes, without the SMTP credentials', () => {
+    const logs = t.logs.join('\n');
+    expect(logs).toContain(`email goes out over smtp to 127.0.0.1:${closedSmtp}`);
+    expect(logs).not.toContain('smtp-s3cret-word');
   });
 
   const metrics = async () => (await t.request('GET', '/metrics', { token: null })).text;

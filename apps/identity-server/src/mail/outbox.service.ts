@@ -68,6 +68,17 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
+    // Where mail goes, once at start, in plain words (never the URL's credentials).
+    if (this.config.smtpUrl) {
+      const { hostname, port, protocol } = new URL(this.config.smtpUrl);
+      this.logger.log(
+        `email goes out over ${protocol.slice(0, -1)} to ${hostname}:${port || 'default port'}`,
+      );
+    } else {
+      this.logger.log(
+        `no SMTP_URL: emails stay in the local outbox; read them at ${this.config.publicUrl}/outbox with the operator key`,
+      );
+    }
     this.timer = setInterval(() => this.kick(), POLL_MS);
     this.timer.unref();
     registerOutboxBacklog(this.backlog);
