@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.js';
 import { audit, launchBrowser, newPage } from './support/browser.js';
@@ -78,6 +79,54 @@ describe('admin console: audit log, SCIM and API keys', () => {
     expect(types.length).toBeGreaterThan(0);
     expect(types.every((row) => row.includes('tenant.updated'))).toBe(true);
     expect(await page.getByRole('deletion').first().textContent()).toContain('10');
+  });
+
+  it('presets the type filter with the Sign-ins and Security events views', async () => {
+    await page.goto(`/orgs/${org.tenantId}/audit`);
+    await page.getByText('tenant.updated').first().waitFor();
+    const views = page.getByRole('radiogroup', { name: 'Events shown' });
+    await views.getByText('Security events').click();
+    await page.getByText('apikey.created').first().waitFor();
+    const types = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(types.length).toBeGreaterThan(0);
+    expect(
+      types.filter((type) => !/^(apikey|scimtoken|scim\.auth|role|access)\./.test(type)),
+    ).toEqual([]);
+    expect(await page.getByLabel('Event type').inputValue()).toContain('access.denied,');
+    expect(await audit(page, 'audit-security')).toEqual([]);
+    await views.getByText('Sign-ins').click();
+    await page.getByText(/lists the sign-ins this organization/).waitFor();
+    expect(await page.getByLabel('Event type').inputValue()).toBe('auth.login.*,auth.sso.failed');
+    expect(await audit(page, 'audit-sign-ins')).toEqual([]);
+    await views.getByText('All events').click();
+    expect(await page.getByLabel('Event type').inputValue()).toBe('');
+  });
+
+  it('downloads the filtered trail as CSV', async () => {
+    await page.goto(`/orgs/${org.tenantId}/audit`);
+    await page.getByLabel('Event type').fill('tenant.*');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('insertion').first().waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    const { slug } = (
+      await t.request('GET', `/api/v1/tenants/${org.tenantId}`, { token: org.founder.accessToken })
+    ).body;
+    expect(download.suggestedFilename()).toMatch(
+      new RegExp(`^audit-${slug}-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+    );
+    const csv = await readFile(await download.path(), 'utf8');
+    const [header, ...rows] = csv.split('\r\n').filter((line) => line !== '');
+    expect(header).toBe(
+      'at,type,actor_type,actor_id,target_type,target_id,ip,user_agent,request_id,changes',
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.split(',')[1]!.startsWith('tenant.'))).toBe(true);
+    expect(rows.some((row) => row.includes(',tenant.updated,') && row.includes(org.tenantId))).toBe(
+      true,
+    );
   });
 
   it('shows the built-in roles and creates a custom role the server validates', async () => {

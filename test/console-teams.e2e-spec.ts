@@ -102,6 +102,37 @@ describe('admin console: teams', () => {
     expect((await byName('Platform'))?.parent).toBe((await byName('Design'))?.id);
   });
 
+  it('moves a team by drag and drop, a refused drop explained in place', async () => {
+    const row = (name: string) => page.getByTestId(`team-row-${name}`);
+    await row('Engineering').dragTo(row('Design'));
+    await treeItem('Design').locator(show('Engineering')).waitFor();
+    expect((await byName('Engineering'))?.parent).toBe((await byName('Design'))?.id);
+
+    // Design under its own sub-team: the server refuses, the tree says so and stays as it was
+    await row('Design').dragTo(row('Platform'));
+    const refusal = page
+      .getByRole('alert')
+      .filter({ hasText: 'Design was not moved under Platform' });
+    await refusal.waitFor();
+    expect(await audit(page, 'teams-drag-cycle')).toEqual([]);
+    expect((await byName('Design'))?.parent).toBeNull();
+
+    // onto the top zone, shown while dragging: Engineering is a top team again
+    // (dragTo would look for the zone before the drag has started)
+    await row('Engineering').hover();
+    await page.mouse.down();
+    await row('Design').hover();
+    await page.getByTestId('team-drop-top').hover();
+    await page.mouse.up();
+    await eventually(
+      async () => (await byName('Engineering'))?.parent,
+      (parent) => parent === null,
+    );
+    expect((await byName('Engineering'))?.parent).toBeNull();
+    await refusal.waitFor({ state: 'detached' });
+    expect(await treeItem('Design').locator(show('Engineering')).count()).toBe(0);
+  });
+
   it('adds an organization member to a team and makes them lead', async () => {
     await show('Design').click();
     await page.getByRole('heading', { name: 'Members of Design' }).waitFor();
@@ -159,6 +190,27 @@ describe('admin console: teams', () => {
       `/api/v1/tenants/${org.tenantId}/members/${colleague.memberId}`,
     );
     expect(member.body.status).toBe('active');
+  });
+
+  it('shows every team of an organization with more than 200 of them', async () => {
+    const big = await createOrg(t);
+    const names = Array.from({ length: 205 }, (_, i) => `Squad ${String(i + 1).padStart(3, '0')}`);
+    for (const name of names) {
+      const res = await t.request('POST', `/api/v1/tenants/${big.tenantId}/teams`, {
+        token: big.founder.accessToken,
+        body: { name },
+      });
+      expect(res.status).toBe(201);
+    }
+    const other = await signedIn(browser, t.baseUrl, big.founder, `/orgs/${big.tenantId}/teams`);
+    try {
+      await other.page.getByRole('button', { name: 'Show Squad 205', exact: true }).waitFor();
+      expect(await other.page.getByRole('button', { name: /^Show Squad \d{3}$/ }).count()).toBe(
+        205,
+      );
+    } finally {
+      await other.close();
+    }
   });
 
   it("shows a Viewer the tree and a team's members, without the actions", async () => {

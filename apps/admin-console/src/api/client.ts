@@ -90,11 +90,37 @@ api.use(auth);
 export async function call<T>(
   run: () => Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<T> {
+  return (await answer(run)).data;
+}
+
+/**
+ * Saves a file the server answers (`parseAs: 'blob'`) under the name its Content-Disposition
+ * gives: the request carries the in-memory access token like any other, so a plain link cannot.
+ */
+export async function download(
+  run: () => Promise<{ data?: Blob; error?: unknown; response: Response }>,
+  fallbackName: string,
+): Promise<void> {
+  const { data, response } = await answer(run);
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(data);
+  link.download = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has started the download; the object URL is released once it has been read.
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+async function answer<T>(
+  run: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<{ data: T; response: Response }> {
   let result = await run();
   if (result.response.status === 401 && accessToken !== null && (await refreshSession())) {
     result = await run();
   }
-  if (result.response.ok) return result.data as T;
+  if (result.response.ok) return { data: result.data as T, response: result.response };
   const problem = result.error && typeof result.error === 'object' ? (result.error as Problem) : {};
   throw new ApiError(result.response.status, problem);
 }

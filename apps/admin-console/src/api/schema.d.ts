@@ -683,6 +683,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/audit-events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The filtered audit events as CSV, oldest first
+         * @description The list's filters, without paging. At most 100000 events (the X-Export-Row-Limit header); past it the file ends with a line starting with # that says so. Cells that a spreadsheet would run as a formula start with '.
+         */
+        get: operations["AuditController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenantId}/authorize": {
         parameters: {
             query?: never;
@@ -3423,7 +3443,7 @@ export interface operations {
                 /** @description RFC 3339 time; events at or after it */
                 since?: string;
                 targetId?: string;
-                /** @description Event type, e.g. `apikey.created`, or a prefix such as `apikey.*` */
+                /** @description Event type, e.g. `apikey.created`, or a prefix such as `apikey.*`; or a comma-separated list of up to 20 of them (any matches), e.g. `auth.login.failed,mfa.*` */
                 type?: string;
                 /** @description RFC 3339 time; events before it */
                 until?: string;
@@ -4313,7 +4333,7 @@ export interface operations {
                 /** @description RFC 3339 time; events at or after it */
                 since?: string;
                 targetId?: string;
-                /** @description Event type, e.g. `apikey.created`, or a prefix such as `apikey.*` */
+                /** @description Event type, e.g. `apikey.created`, or a prefix such as `apikey.*`; or a comma-separated list of up to 20 of them (any matches), e.g. `auth.login.failed,mfa.*` */
                 type?: string;
                 /** @description RFC 3339 time; events before it */
                 until?: string;
@@ -4333,6 +4353,74 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventPageDto"];
+                };
+            };
+            /** @description validation_failed (or malformed_json, invalid_cursor): nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires read on AuditEvent */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller: the two look the same */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    AuditController_export: {
+        parameters: {
+            query?: {
+                actorId?: string;
+                /** @description RFC 3339 time; events at or after it */
+                since?: string;
+                targetId?: string;
+                /** @description Event type, e.g. `apikey.created`, or a prefix such as `apikey.*`; or a comma-separated list of up to 20 of them (any matches), e.g. `auth.login.failed,mfa.*` */
+                type?: string;
+                /** @description RFC 3339 time; events before it */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (RFC 4180), header row first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description validation_failed (or malformed_json, invalid_cursor): nothing changed */

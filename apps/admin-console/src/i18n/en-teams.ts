@@ -15,6 +15,11 @@ export const enTeams = {
   'teams.renameTitle': 'Rename {name}',
   'teams.move': 'Move',
   'teams.moveTitle': 'Move {name}',
+  'teams.dragHelp':
+    'Drag a team onto another to move it under that one, or use Move in its actions menu.',
+  'teams.dropTop': 'Drop here to make it a top team',
+  'teams.dragRefused': '{name} was not moved under {parent}',
+  'teams.dragRefusedTop': '{name} was not made a top team',
   'teams.moveHelp':
     'The team and its sub-teams move together. A team cannot move under one of its own sub-teams.',
   'teams.delete': 'Delete',

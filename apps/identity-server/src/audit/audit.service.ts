@@ -6,6 +6,7 @@ import { keyset, pageOf } from '../common/pagination.js';
 import type { Actor, RequestMeta } from '../common/principal.js';
 import { AuditEventEntity, type AuditChanges } from './audit-event.entity.js';
 import { columnsOf } from '../database/columns.js';
+import { TenantEntity } from '../tenancy/tenant.entity.js';
 
 /**
  * Events about accounts rather than tenants (sign-ins, sessions, MFA, passwords) are kept under
@@ -36,7 +37,8 @@ export interface AuditEventView {
 }
 
 export interface AuditFilter {
-  type?: string;
+  /** Any of these: a type (`apikey.created`) or a prefix (`apikey.*`). */
+  types?: readonly string[];
   actorId?: string;
   targetId?: string;
   since?: Date;
@@ -91,25 +93,66 @@ export class AuditService {
     limit: number,
     after: CursorKey | null,
   ): Promise<{ data: AuditEventView[]; nextCursor: string | null }> {
+    const rows = await keyset(this.filtered(tenantId, filter), 'e', 'at', after, limit).getMany();
+    return pageOf(rows, limit, (e) => e.at, toView);
+  }
+
+  /**
+   * Every event of the filter, oldest first, read in keyset batches of `batch` rows so that a long
+   * trail is never held whole; stops after `cap` events.
+   */
+  async *stream(
+    tenantId: string,
+    filter: AuditFilter,
+    cap: number,
+    batch = 1000,
+  ): AsyncGenerator<AuditEventView> {
+    let after: CursorKey | null = null;
+    let sent = 0;
+    while (sent < cap) {
+      const size = Math.min(batch, cap - sent);
+      // keyset() reads one row more, to tell a page that has a next one; a stream does not need it.
+      const rows = await keyset(this.filtered(tenantId, filter), 'e', 'at', after, size)
+        .limit(size)
+        .getMany();
+      for (const row of rows) yield toView(row);
+      sent += rows.length;
+      const last = rows.at(-1);
+      if (!last || rows.length < size) return;
+      after = { at: last.at.toISOString(), id: last.id };
+    }
+  }
+
+  /** The tenant's slug, which names its export files. */
+  async slugOf(tenantId: string): Promise<string> {
+    const tenant = await this.dataSource
+      .getRepository(TenantEntity)
+      .findOne({ select: { slug: true }, where: { id: tenantId } });
+    return tenant?.slug ?? tenantId;
+  }
+
+  private filtered(tenantId: string, filter: AuditFilter) {
     const qb = this.dataSource
       .getRepository(AuditEventEntity)
       .createQueryBuilder('e')
       .where('e.tenant_id = :tenantId', { tenantId });
-    if (filter.type) {
-      if (filter.type.endsWith('.*')) {
-        qb.andWhere("e.type LIKE :prefix ESCAPE '\\'", {
-          prefix: `${escapeLike(filter.type.slice(0, -1))}%`,
-        });
-      } else {
-        qb.andWhere('e.type = :type', { type: filter.type });
-      }
+    if (filter.types?.length) {
+      const exact = filter.types.filter((t) => !t.endsWith('.*'));
+      const prefixes = filter.types
+        .filter((t) => t.endsWith('.*'))
+        .map((t) => `${escapeLike(t.slice(0, -1))}%`);
+      // LIKE's default escape character is the backslash escapeLike() uses.
+      const any = [
+        ...(exact.length ? ['e.type = ANY(:exact)'] : []),
+        ...(prefixes.length ? ['e.type LIKE ANY(:prefixes)'] : []),
+      ];
+      qb.andWhere(`(${any.join(' OR ')})`, { exact, prefixes });
     }
     if (filter.actorId) qb.andWhere('e.actor_id = :actorId', { actorId: filter.actorId });
     if (filter.targetId) qb.andWhere('e.target_id = :targetId', { targetId: filter.targetId });
     if (filter.since) qb.andWhere('e.at >= :since', { since: filter.since });
     if (filter.until) qb.andWhere('e.at < :until', { until: filter.until });
-    const rows = await keyset(qb, 'e', 'at', after, limit).getMany();
-    return pageOf(rows, limit, (e) => e.at, toView);
+    return qb;
   }
 }
 

@@ -22,7 +22,22 @@ export const teamKeys = {
     ['org', tenantId, 'teams', teamId, 'grants'] as const,
 };
 
-/** Every team of the organization (all pages). */
+/** PATCH a team: the one call behind rename, move by the menu and move by drag. */
+export function patchTeam(
+  tenantId: string,
+  teamId: string,
+  body: { name?: string; parentTeamId?: string | null },
+): Promise<Team> {
+  return call(() =>
+    api.PATCH('/api/v1/tenants/{tenantId}/teams/{teamId}', {
+      params: { path: { tenantId, teamId } },
+      // The generated type says Record<string, never> for a uuid-or-null field.
+      body: body as { name?: string; parentTeamId?: Record<string, never> | null },
+    }),
+  );
+}
+
+/** Every team of the organization: every page of 200, so a large tree is never cut short. */
 export function useTeams(tenantId: string) {
   return useQuery({
     queryKey: teamKeys.list(tenantId),

@@ -4,7 +4,14 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError, call } from '../../api/client.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
-import { STRATEGIES, teamKeys, type DeleteStrategy, type Team, type TeamNode } from './queries.js';
+import {
+  patchTeam,
+  STRATEGIES,
+  teamKeys,
+  type DeleteStrategy,
+  type Team,
+  type TeamNode,
+} from './queries.js';
 import { ParentSelect } from './parent-select.js';
 
 interface DialogProps {
@@ -39,13 +46,7 @@ function useUpdate(tenantId: string, team: Team, onDone: () => void) {
   const queries = useQueryClient();
   return useMutation({
     mutationFn: (body: { name?: string; parentTeamId?: string | null }) =>
-      call(() =>
-        api.PATCH('/api/v1/tenants/{tenantId}/teams/{teamId}', {
-          params: { path: { tenantId, teamId: team.id } },
-          // The generated type says Record<string, never> for a uuid-or-null field.
-          body: body as { name?: string; parentTeamId?: Record<string, never> | null },
-        }),
-      ),
+      patchTeam(tenantId, team.id, body),
     onSuccess: async () => {
       await queries.invalidateQueries({ queryKey: teamKeys.all(tenantId) });
       onDone();

@@ -12,7 +12,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type DragEvent, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
@@ -20,6 +20,7 @@ import { OrgPage, type OrgContext } from '../organization/org-frame.js';
 import {
   buildTree,
   managesTeams,
+  patchTeam,
   teamKeys,
   useTeams,
   type Team,
@@ -46,6 +47,7 @@ function Teams({ org }: { org: OrgContext }) {
   const selected = all.find((x) => x.id === selectedId) ?? null;
   const manage = managesTeams(org);
   const close = () => setDialog(null);
+  const drag = useDragMove(tenantId, all);
   return (
     <Stack gap="lg">
       <Title order={1}>{t('teams.title')}</Title>
@@ -58,12 +60,20 @@ function Teams({ org }: { org: OrgContext }) {
                 {t('teams.tree')}
               </Title>
               {teams.isSuccess && all.length === 0 && <Text c="gray.7">{t('teams.none')}</Text>}
+              {manage && all.length > 1 && (
+                <Text size="xs" c="gray.7" mb="xs">
+                  {t('teams.dragHelp')}
+                </Text>
+              )}
+              <ProblemAlert error={drag.error} title={drag.errorTitle} />
               <TreeList
                 nodes={tree}
                 selectedId={selectedId}
                 onSelect={setSelectedId}
                 onAction={manage ? (kind, team) => setDialog({ kind, team }) : null}
+                drag={manage ? drag : null}
               />
+              {manage && drag.dragging && <RootDropZone drag={drag} />}
             </Paper>
             {manage && <CreateTeam tenantId={tenantId} teams={tree} onCreated={setSelectedId} />}
           </Stack>
@@ -98,16 +108,108 @@ function Teams({ org }: { org: OrgContext }) {
   );
 }
 
+/** The drag id's media type: only a team dragged from this tree is accepted. */
+const TEAM_DRAG_TYPE = 'application/x-team-id';
+
+type DragMove = ReturnType<typeof useDragMove>;
+
+/**
+ * Move by drag (native HTML5 drag and drop): drop a team on another to put it under that one,
+ * or on the top zone to make it a top team. The same PATCH as the Move dialog; the server's
+ * refusals (a cycle, too deep) show above the tree. Keyboard users keep the menu's Move.
+ */
+function useDragMove(tenantId: string, teams: Team[]) {
+  const queries = useQueryClient();
+  const [dragging, setDragging] = useState<string | null>(null);
+  const [over, setOver] = useState<string | null>(null);
+  const move = useMutation({
+    mutationFn: ({ teamId, parentTeamId }: { teamId: string; parentTeamId: string | null }) =>
+      patchTeam(tenantId, teamId, { parentTeamId }),
+    onSettled: () => queries.invalidateQueries({ queryKey: teamKeys.all(tenantId) }),
+  });
+  const nameOf = (id: string | null | undefined) => teams.find((x) => x.id === id)?.name ?? '';
+  const end = () => {
+    setDragging(null);
+    setOver(null);
+  };
+  /** Props of a drop target: a team's row, or null for the top zone. */
+  const target = (parentTeamId: string | null) => {
+    const key = parentTeamId ?? 'top';
+    const accepts = (types: readonly string[]) =>
+      dragging !== null && dragging !== parentTeamId && types.includes(TEAM_DRAG_TYPE);
+    return {
+      'data-drop-over': over === key || undefined,
+      onDragOver: (event: DragEvent) => {
+        if (!accepts(event.dataTransfer.types)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = 'move';
+        if (over !== key) setOver(key);
+      },
+      onDragLeave: () => setOver((current) => (current === key ? null : current)),
+      onDrop: (event: DragEvent) => {
+        const teamId = event.dataTransfer.getData(TEAM_DRAG_TYPE);
+        end();
+        if (!teamId || teamId === parentTeamId) return;
+        event.preventDefault();
+        if (teams.find((x) => x.id === teamId)?.parentTeamId === parentTeamId) return;
+        move.mutate({ teamId, parentTeamId });
+      },
+    };
+  };
+  const source = (team: Team) => ({
+    draggable: true,
+    onDragStart: (event: DragEvent) => {
+      event.dataTransfer.setData(TEAM_DRAG_TYPE, team.id);
+      event.dataTransfer.effectAllowed = 'move';
+      move.reset();
+      setDragging(team.id);
+    },
+    onDragEnd: end,
+  });
+  const errorTitle = move.variables
+    ? move.variables.parentTeamId
+      ? t('teams.dragRefused', {
+          name: nameOf(move.variables.teamId),
+          parent: nameOf(move.variables.parentTeamId),
+        })
+      : t('teams.dragRefusedTop', { name: nameOf(move.variables.teamId) })
+    : undefined;
+  return { dragging, over, source, target, error: move.error, errorTitle };
+}
+
+function RootDropZone({ drag }: { drag: DragMove }) {
+  const props = drag.target(null);
+  return (
+    <Paper
+      {...props}
+      withBorder
+      p="xs"
+      mt="xs"
+      data-testid="team-drop-top"
+      style={{
+        borderStyle: 'dashed',
+        background: props['data-drop-over'] ? 'var(--mantine-color-blue-light)' : undefined,
+      }}
+    >
+      <Text size="sm" ta="center">
+        {t('teams.dropTop')}
+      </Text>
+    </Paper>
+  );
+}
+
 function TreeList({
   nodes,
   selectedId,
   onSelect,
   onAction,
+  drag,
 }: {
   nodes: TeamNode[];
   selectedId: string | null;
   onSelect: (id: string) => void;
   onAction: ((kind: 'rename' | 'move' | 'delete', team: Team) => void) | null;
+  drag: DragMove | null;
 }) {
   if (nodes.length === 0) return null;
   return (
@@ -121,7 +223,19 @@ function TreeList({
     >
       {nodes.map(({ team, children }) => (
         <li key={team.id}>
-          <Group gap="xs" wrap="nowrap" justify="space-between">
+          <Group
+            gap="xs"
+            wrap="nowrap"
+            justify="space-between"
+            data-testid={`team-row-${team.name}`}
+            {...(drag ? { ...drag.source(team), ...drag.target(team.id) } : {})}
+            style={{
+              borderRadius: 4,
+              outline:
+                drag?.over === team.id ? '2px dashed var(--mantine-color-blue-6)' : undefined,
+              cursor: drag ? 'grab' : undefined,
+            }}
+          >
             <UnstyledButton
               onClick={() => onSelect(team.id)}
               aria-pressed={selectedId === team.id}
@@ -167,6 +281,7 @@ function TreeList({
             selectedId={selectedId}
             onSelect={onSelect}
             onAction={onAction}
+            drag={drag}
           />
         </li>
       ))}
