@@ -850,6 +850,31 @@ describe('sign-in with Google and Microsoft Entra ID', () => {
         403,
         'sso_required',
       );
+      // Each organization's trail holds the sign-ins and refusals at its own connection only.
+      const trail = async (tenantId: string) =>
+        (
+          await t.request('GET', `/api/v1/tenants/${tenantId}/audit-events?type=auth.*&limit=50`)
+        ).body.data.map((e: { type: string; actor: { id: string }; changes?: any }) => ({
+          type: e.type,
+          reason: e.changes?.after?.reason,
+          email: e.changes?.after?.email,
+        }));
+      const ours = await trail(org.tenantId);
+      expect(ours).toEqual(
+        expect.arrayContaining([
+          { type: 'auth.sso.failed', reason: 'sso_domain_not_allowed', email: undefined },
+          { type: 'auth.login.succeeded', reason: undefined, email: `${username}@acme.example` },
+        ]),
+      );
+      expect(ours).toHaveLength(2);
+      const theirsTrail = await trail(other.tenantId);
+      expect(theirsTrail).toEqual(
+        expect.arrayContaining([
+          { type: 'auth.sso.failed', reason: 'account_link_required', email: undefined },
+          { type: 'auth.login.succeeded', reason: undefined, email: `${username}@acme.example` },
+        ]),
+      );
+      expect(theirsTrail).toHaveLength(2);
       expect(t.logs.join('\n')).not.toContain('okta-secret');
     });
 

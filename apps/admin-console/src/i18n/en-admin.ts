@@ -46,7 +46,7 @@ export const enAdmin = {
   'audit.view.signIns': 'Sign-ins',
   'audit.view.security': 'Security events',
   'audit.signIns.note':
-    "Sign-ins are recorded in each person's own history, which they see on their profile; this view lists the sign-ins this organization's trail holds.",
+    "Sign-ins and refusals at this organization's own OIDC connections. Sign-ins with a password, Google or Microsoft are kept in each person's own history, on their profile.",
   'audit.signIns.who': 'Who',
   'audit.signIns.method': 'Method',
   'audit.signIns.ip': 'IP address',

@@ -17,6 +17,8 @@ const AAD = 'sso-flow-v1';
 export interface SsoFlow {
   provider: SsoProvider;
   connectionId: string | null;
+  /** The organization whose OIDC connection this is: its audit trail records the outcome too. */
+  connectionTenantId?: string | null;
   invitation: string | null;
   returnTo: string;
   linkAccountId: string | null;

@@ -105,7 +105,14 @@ export class SsoService {
     request.ssoStrategy = resolved.strategy;
     request.ssoCallbackUrl = resolved.callbackUrl;
     request.session = {};
-    return { provider, connectionId, invitation, returnTo, linkAccountId };
+    return {
+      provider,
+      connectionId,
+      connectionTenantId: resolved.connection?.tenantId ?? null,
+      invitation,
+      returnTo,
+      linkAccountId,
+    };
   }
 
   flowOf(draft: Omit<SsoFlow, 'passport' | 'exp'>, request: SsoRequest): SsoFlow {
@@ -151,23 +158,26 @@ export class SsoService {
     } catch (error) {
       const refusal = this.refusalOf(error);
       signIns.inc({ method: flow.provider, result: 'failure' });
-      await this.dataSource.transaction((em) =>
-        this.audit.record(em, {
-          tenantId: PLATFORM_AUDIT_TENANT,
-          type: 'auth.sso.failed',
-          actor: { type: 'anonymous', id: meta.ip ?? 'unknown' },
-          target: { type: 'provider', id: flow.connectionId ?? flow.provider },
-          meta,
-          changes: {
-            after: {
-              method: flow.provider,
-              reason: refusal.code,
-              ...(flow.invitation ? { invitation: true } : {}),
-              ...(flow.linkAccountId ? { linkAccountId: flow.linkAccountId } : {}),
-            },
+      const failed = (tenantId: string) => ({
+        tenantId,
+        type: 'auth.sso.failed',
+        actor: { type: 'anonymous', id: meta.ip ?? 'unknown' },
+        target: { type: 'provider', id: flow.connectionId ?? flow.provider },
+        meta,
+        changes: {
+          after: {
+            method: flow.provider,
+            reason: refusal.code,
+            ...(flow.invitation ? { invitation: true } : {}),
+            ...(flow.linkAccountId ? { linkAccountId: flow.linkAccountId } : {}),
           },
-        }),
-      );
+        },
+      });
+      await this.dataSource.transaction(async (em) => {
+        await this.audit.record(em, failed(PLATFORM_AUDIT_TENANT));
+        // A refusal at an organization's own connection is that organization's security event.
+        if (flow.connectionTenantId) await this.audit.record(em, failed(flow.connectionTenantId));
+      });
       return {
         location: withParams(flow.returnTo, {
           error: refusal.code,
@@ -215,6 +225,8 @@ export class SsoService {
       );
       mfaVerified = true;
     }
+    // An OIDC sign-in's directory is the organization that owns the connection.
+    const orgTenant = row.signInMethod === 'oidc' ? row.signInDirectory : null;
     const pair = await this.dataSource.transaction(async (em) => {
       const spent = await em
         .createQueryBuilder()
@@ -223,9 +235,19 @@ export class SsoService {
         .where('id = :id AND used_at IS NULL AND expires_at > now()', { id: row.id })
         .execute();
       if (spent.affected !== 1) return null;
-      await this.audit.recordForAccount(em, 'auth.login.succeeded', account.id, meta, {
-        after: { method: row.signInMethod, identityId: row.identityId, mfa: mfaVerified },
-      });
+      const after = { method: row.signInMethod, identityId: row.identityId, mfa: mfaVerified };
+      await this.audit.recordForAccount(em, 'auth.login.succeeded', account.id, meta, { after });
+      // A sign-in through an organization's own connection is in that organization's login history.
+      if (orgTenant) {
+        await this.audit.record(em, {
+          tenantId: orgTenant,
+          type: 'auth.login.succeeded',
+          actor: { type: 'account', id: account.id },
+          target: { type: 'provider', id: 'oidc' },
+          meta,
+          changes: { after: { ...after, email: account.email } },
+        });
+      }
       return this.sessions.open(em, account, row.signInMethod, mfaVerified, meta, {
         id: row.identityId,
         directory: row.signInDirectory,
