@@ -213,6 +213,47 @@ describe('admin console: teams', () => {
     }
   });
 
+  it('finds any of 300 members to add by searching the server, and pages a team past 200', async () => {
+    const big = await createOrg(t);
+    await t.sql(
+      `INSERT INTO memberships (tenant_id, id, account_id, username, email, display_name, role, status, created_at, updated_at)
+       SELECT $1, gen_random_uuid(), NULL, 'crew' || n, 'crew' || n || '@example.com', 'Crew ' || n,
+              'member', 'active', now(), now()
+         FROM generate_series(1, 300) AS n`,
+      [big.tenantId],
+    );
+    const team = await t.request('POST', `/api/v1/tenants/${big.tenantId}/teams`, {
+      token: big.founder.accessToken,
+      body: { name: 'Crew' },
+    });
+    expect(team.status).toBe(201);
+    // 201 of them in the team already: the list shows 200, then the rest on "Load more".
+    await t.sql(
+      `INSERT INTO team_members (tenant_id, team_id, membership_id, lead, created_at)
+       SELECT $1, $2, id, false, now() FROM memberships
+        WHERE tenant_id = $1 AND username ~ '^crew([0-9]|[0-9][0-9]|1[0-9][0-9]|200|201)$'`,
+      [big.tenantId, team.body.id],
+    );
+    const other = await signedIn(browser, t.baseUrl, big.founder, `/orgs/${big.tenantId}/teams`);
+    try {
+      const page = other.page;
+      await page.getByRole('button', { name: 'Show Crew', exact: true }).click();
+      const members = page.getByRole('table', { name: 'Members of Crew' }).getByRole('row');
+      await rowWith(page, 'crew1@example.com').waitFor();
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await rowWith(page, 'crew201@example.com').waitFor();
+      expect(await members.count()).toBe(202);
+      const form = page.getByRole('form', { name: 'Add a member' });
+      const pick = form.getByRole('combobox', { name: /^Organization member/ });
+      await pick.fill('crew299');
+      await page.getByRole('option', { name: /crew299@example\.com/ }).click();
+      await form.getByRole('button', { name: 'Add' }).click();
+      await rowWith(page, 'crew299@example.com').waitFor();
+    } finally {
+      await other.close();
+    }
+  });
+
   it("shows a Viewer the tree and a team's members, without the actions", async () => {
     const viewer = await join(t, org, 'viewer');
     const other = await signedIn(browser, t.baseUrl, viewer, `/orgs/${org.tenantId}/teams`);

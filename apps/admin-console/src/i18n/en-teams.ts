@@ -2,6 +2,7 @@
 export const enTeams = {
   'org.nav.teams': 'Teams',
   'teams.title': 'Teams',
+  'teams.noMatch': 'No active member matches.',
   'teams.tree': 'Team tree',
   'teams.none': 'No team yet. Create the first one below.',
   'teams.create': 'Create a team',

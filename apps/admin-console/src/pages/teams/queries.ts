@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client.js';
 import type { components, operations } from '../../api/schema.js';
 import type { OrgContext } from '../organization/org-frame.js';
@@ -58,27 +58,40 @@ export function useTeams(tenantId: string) {
   });
 }
 
+/** A team's members, 200 at a time ("Load more" for the next page). */
 export function useTeamMembers(tenantId: string, teamId: string) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: teamKeys.members(tenantId, teamId),
-    queryFn: () =>
+    initialPageParam: null as string | null,
+    queryFn: ({ pageParam }) =>
       call(() =>
         api.GET('/api/v1/tenants/{tenantId}/teams/{teamId}/members', {
-          params: { path: { tenantId, teamId }, query: { limit: 200 } },
+          params: {
+            path: { tenantId, teamId },
+            query: { limit: 200, ...(pageParam ? { cursor: pageParam } : {}) },
+          },
         }),
       ),
+    getNextPageParam: (page) => page.nextCursor,
   });
 }
 
-/** The organization's active members, the choices of "Add a member". */
-export function useActiveMembers(tenantId: string, enabled: boolean) {
+/**
+ * The choices of "Add a member": the organization's active members matching what is typed,
+ * searched by the server (q), so an organization of any size can be searched.
+ */
+export function useActiveMembers(tenantId: string, q: string, enabled: boolean) {
   return useQuery({
-    queryKey: ['org', tenantId, 'members', 'active-for-teams'],
+    queryKey: ['org', tenantId, 'members', 'active-for-teams', q],
     enabled,
+    placeholderData: keepPreviousData,
     queryFn: () =>
       call(() =>
         api.GET('/api/v1/tenants/{tenantId}/members', {
-          params: { path: { tenantId }, query: { status: 'active', limit: 200 } },
+          params: {
+            path: { tenantId },
+            query: { status: 'active', limit: 50, ...(q ? { q } : {}) },
+          },
         }),
       ),
   });

@@ -1,4 +1,16 @@
-import { Button, Checkbox, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Button,
+  Center,
+  Checkbox,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
@@ -12,7 +24,7 @@ import { TeamGrants } from './team-grants.js';
 export function TeamPanel({ org, team, manage }: { org: OrgContext; team: Team; manage: boolean }) {
   const { tenantId } = org;
   const members = useTeamMembers(tenantId, team.id);
-  const list = members.data?.data ?? [];
+  const list = members.data?.pages.flatMap((page) => page.data) ?? [];
   // Leads may add and remove members of their team; appointing leads is team management.
   const leads = list.some((m) => m.memberId === org.memberId && m.lead);
   const editMembers = manage || leads;
@@ -33,6 +45,17 @@ export function TeamPanel({ org, team, manage }: { org: OrgContext; team: Team; 
               appointLeads={manage}
               remove={editMembers}
             />
+          )}
+          {members.hasNextPage && (
+            <Center>
+              <Button
+                variant="default"
+                loading={members.isFetchingNextPage}
+                onClick={() => void members.fetchNextPage()}
+              >
+                {t('org.users.loadMore')}
+              </Button>
+            </Center>
           )}
           {editMembers && (
             <AddMember
@@ -92,7 +115,7 @@ function MemberTable({
   return (
     <>
       <ProblemAlert error={setLead.error ?? remove.error} />
-      <Table withTableBorder>
+      <Table withTableBorder aria-label={t('teams.members', { name: team.name })}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('teams.member')}</Table.Th>
@@ -170,13 +193,19 @@ function AddMember({
   already: Set<string>;
   appointLeads: boolean;
 }) {
-  const candidates = useActiveMembers(tenantId, true);
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search, 250);
+  const candidates = useActiveMembers(tenantId, q, true);
   const { setLead: add } = useMemberChange(tenantId, team);
-  const [memberId, setMemberId] = useState<string | null>(null);
+  const [picked, setPicked] = useState<{ value: string; label: string } | null>(null);
+  const memberId = picked?.value ?? null;
   const [lead, setLead] = useState(false);
-  const options = (candidates.data?.data ?? [])
+  const found = (candidates.data?.data ?? [])
     .filter((m) => !already.has(m.id))
     .map((m) => ({ value: m.id, label: `${m.displayName || m.username} (${m.email})` }));
+  // The picked member stays a choice while the search moves on.
+  const options =
+    picked && !found.some((o) => o.value === picked.value) ? [picked, ...found] : found;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!memberId) return;
@@ -184,7 +213,8 @@ function AddMember({
       { memberId, lead },
       {
         onSuccess: () => {
-          setMemberId(null);
+          setPicked(null);
+          setSearch('');
           setLead(false);
         },
       },
@@ -201,9 +231,16 @@ function AddMember({
           label={t('teams.addMemberPick')}
           required
           searchable
+          // The server filters (q): every typed text shows what it found.
+          filter={({ options: all }) => all}
+          searchValue={search}
+          onSearchChange={setSearch}
+          nothingFoundMessage={candidates.isFetching ? t('common.loading') : t('teams.noMatch')}
           data={options}
           value={memberId}
-          onChange={setMemberId}
+          onChange={(value, option) =>
+            setPicked(value && option ? { value, label: option.label } : null)
+          }
         />
         {appointLeads && (
           <Checkbox
