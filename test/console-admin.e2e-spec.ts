@@ -95,7 +95,7 @@ describe('admin console: audit log, SCIM and API keys', () => {
     expect(await page.getByLabel('Event type').inputValue()).toContain('access.denied,');
     expect(await audit(page, 'audit-security')).toEqual([]);
     await views.getByText('Sign-ins').click();
-    await page.getByText(/lists the sign-ins this organization/).waitFor();
+    await page.getByText(/this organization's own OIDC connections/).waitFor();
     expect(await page.getByLabel('Event type').inputValue()).toBe('auth.login.*,auth.sso.failed');
     expect(await audit(page, 'audit-sign-ins')).toEqual([]);
     await views.getByText('All events').click();
@@ -129,7 +129,7 @@ describe('admin console: audit log, SCIM and API keys', () => {
     );
   });
 
-  it('shows the built-in roles and creates a custom role the server validates', async () => {
+  it('shows the built-in roles and creates a custom role, its rules checked as the server checks them', async () => {
     await page.goto(`/orgs/${org.tenantId}/roles`);
     await page.getByRole('heading', { name: 'Roles', exact: true }).waitFor();
     await page.getByRole('cell', { name: 'admin', exact: true }).waitFor();

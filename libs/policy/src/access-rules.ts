@@ -1,3 +1,4 @@
+import type { RuleProblem } from './types.js';
 import { parseCidr, parseIp, parsedIpInCidr, type Cidr } from './ip.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -208,10 +209,7 @@ function minutes(hhmm: string): number {
   return Number(h) * 60 + Number(m);
 }
 
-export interface RuleProblem {
-  field: string;
-  message: string;
-}
+export type { RuleProblem };
 
 /** Everything wrong with a rule, so that a stored rule can never fail at decision time. */
 export function validateAccessRule(

@@ -1,5 +1,4 @@
-import type { RuleProblem } from './access-rules.js';
-import type { PermissionRule } from './types.js';
+import type { PermissionRule, RuleProblem } from './types.js';
 
 /**
  * Condition operators a stored rule may use. Each is evaluated by CASL without throwing on any

@@ -26,3 +26,9 @@ export type BuiltInSubject = (typeof BUILT_IN_SUBJECTS)[number];
 
 export const BUILT_IN_ACTIONS = ['manage', 'create', 'read', 'update', 'delete'] as const;
 export type BuiltInAction = (typeof BUILT_IN_ACTIONS)[number];
+
+/** One thing wrong with a submitted rule, named by its field path (an API error's `errors[]`). */
+export interface RuleProblem {
+  field: string;
+  message: string;
+}

@@ -14,6 +14,8 @@ export const enAdmin = {
   'roles.permissions': 'Rules (JSON, CASL style)',
   'roles.permissionsHelp':
     'A list of { action, subject, conditions?, fields?, inverted?, reason? }. The server checks them exactly as it will decide with them.',
+  'roles.invalidRules': 'The rules are not valid: fix what is listed below.',
+  'roles.liveCheck': 'Checked as you type: {count} problem(s) to fix before creating the role.',
   'roles.badJson': 'The rules are not valid JSON: {message}',
   'roles.delete': 'Delete',
   'roles.deleteConfirm':

@@ -12,7 +12,8 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
+import { validatePermissionRules } from '../../../../../libs/policy/src/permission-rules.js';
 import { api, ApiError, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
@@ -54,16 +55,12 @@ function Roles({ tenantId }: { tenantId: string }) {
   const [name, setName] = useState('');
   const [rules, setRules] = useState(EXAMPLE);
   const [deleting, setDeleting] = useState<Role | null>(null);
+  // The server's own check (libs/policy), run as the rules are typed.
+  const checked = useMemo(() => checkRules(rules), [rules]);
   const create = useMutation({
     mutationFn: () => {
-      let permissions: Record<string, unknown>[];
-      try {
-        permissions = JSON.parse(rules) as Record<string, unknown>[];
-      } catch (e) {
-        throw new ApiError(400, {
-          detail: t('roles.badJson', { message: e instanceof Error ? e.message : '' }),
-        });
-      }
+      if ('problem' in checked) throw new ApiError(400, checked.problem);
+      const permissions = checked.permissions;
       return call(() =>
         api.POST('/api/v1/tenants/{tenantId}/roles', {
           params: { path: { tenantId } },
@@ -175,6 +172,11 @@ function Roles({ tenantId }: { tenantId: string }) {
                     value={rules}
                     onChange={(e) => setRules(e.currentTarget.value)}
                   />
+                  {!create.error && 'problem' in checked && (
+                    <Text size="sm" c="gray.7" role="status">
+                      {t('roles.liveCheck', { count: checked.problem.errors?.length || 1 })}
+                    </Text>
+                  )}
                   <ProblemAlert error={create.error} />
                   {fieldErrors.map((f) => (
                     <Text key={`${f.field}${f.message}`} size="sm" c="red.9">
@@ -204,4 +206,24 @@ function Roles({ tenantId }: { tenantId: string }) {
       }
     </>
   );
+}
+
+/** The rules as typed: parsed and checked with the server's own validator, or what is wrong. */
+function checkRules(
+  text: string,
+):
+  | { permissions: Record<string, unknown>[] }
+  | { problem: ConstructorParameters<typeof ApiError>[1] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return {
+      problem: { detail: t('roles.badJson', { message: e instanceof Error ? e.message : '' }) },
+    };
+  }
+  const errors = validatePermissionRules(parsed);
+  if (errors.length > 0)
+    return { problem: { detail: t('roles.invalidRules'), code: 'validation_failed', errors } };
+  return { permissions: parsed as Record<string, unknown>[] };
 }
