@@ -139,6 +139,7 @@ describe('admin console: audit log, SCIM and API keys', () => {
     await form
       .getByLabel(/^Rules/)
       .fill('[{"action": "read", "subject": "Member", "conditions": {"x": {"$where": "1"}}}]');
+    await form.getByText(/^Checked as you type: 1 problem/).waitFor();
     await form.getByRole('button', { name: 'Create a custom role' }).click();
     await form.getByRole('alert').waitFor();
     expect(await audit(page, 'roles-invalid')).toEqual([]);
