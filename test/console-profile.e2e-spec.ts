@@ -58,7 +58,7 @@ describe('admin console: profile', () => {
 
       const field = section.getByRole('textbox', { name: 'Picture URL' });
       await field.fill('http://avatars.example.test/ada.svg');
-      await section.getByRole('button', { name: 'Save picture' }).click();
+      await section.getByRole('button', { name: 'Set picture' }).click();
       await section.getByText('avatarUrl must be an https URL').waitFor();
       expect(await field.getAttribute('aria-invalid')).toBe('true');
       expect(await audit(page, 'profile-avatar-refused')).toEqual([]);
@@ -67,7 +67,7 @@ describe('admin console: profile', () => {
       ).toBeNull();
 
       await field.fill(AVATAR_URL);
-      await section.getByRole('button', { name: 'Save picture' }).click();
+      await section.getByRole('button', { name: 'Set picture' }).click();
       await section.getByRole('status').getByText('Saved.').waitFor();
       const picture = section.getByRole('img', { name: 'Your profile picture' });
       await picture.waitFor();
@@ -137,7 +137,7 @@ describe('admin console: profile', () => {
       const section = page.getByRole('region', { name: 'Personal API keys' });
       await section.getByText('You have no personal API keys.').waitFor();
       const form = section.getByRole('form', { name: 'Create a personal API key' });
-      await form.getByRole('textbox', { name: /^Name/ }).fill('laptop scripts');
+      await form.getByRole('textbox', { name: /^Key name/ }).fill('laptop scripts');
       await form.getByLabel('Expires').click();
       await page.getByRole('option', { name: 'In 30 days' }).click();
       await form.getByRole('button', { name: 'Create key' }).click();
@@ -217,7 +217,7 @@ describe('admin console: profile', () => {
       );
       const section = page.getByRole('region', { name: 'Personal API keys' });
       const form = section.getByRole('form', { name: 'Create a personal API key' });
-      await form.getByRole('textbox', { name: /^Name/ }).fill('from a key');
+      await form.getByRole('textbox', { name: /^Key name/ }).fill('from a key');
       await form.getByRole('button', { name: 'Create key' }).click();
       await form
         .getByRole('alert')

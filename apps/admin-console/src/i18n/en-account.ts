@@ -111,7 +111,7 @@ export const enAccount = {
   'avatar.help': 'Shown on your profile and in the header.',
   'avatar.url': 'Picture URL',
   'avatar.urlHelp': 'The https address of an image, for example one from your Gravatar or website.',
-  'avatar.save': 'Save picture',
+  'avatar.save': 'Set picture',
   'avatar.remove': 'Remove picture',
 
   'notifications.title': 'Email notifications',
@@ -125,7 +125,7 @@ export const enAccount = {
   'apiKeys.help':
     'A personal key acts as you, with everything you may do, for scripts and tools. Send it as "Authorization: Bearer <key>". Creating one needs a password sign-in.',
   'apiKeys.createTitle': 'Create a personal API key',
-  'apiKeys.name': 'Name',
+  'apiKeys.name': 'Key name',
   'apiKeys.expires': 'Expires',
   'apiKeys.noExpiry': 'Never',
   'apiKeys.days': 'In {days} days',
