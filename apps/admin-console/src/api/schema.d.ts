@@ -2128,8 +2128,11 @@ export interface components {
             status?: "active" | "suspended";
         };
         UpdateProfileDto: {
-            /** @description https URL, or null to remove */
-            avatarUrl?: Record<string, never> | null;
+            /**
+             * Format: uri
+             * @description https URL, or null to remove
+             */
+            avatarUrl?: string | null;
             displayName?: string;
             notificationPrefs?: components["schemas"]["NotificationPrefsDto"];
             /**

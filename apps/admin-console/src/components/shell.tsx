@@ -3,11 +3,13 @@ import type { ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useSession } from '../auth/session.js';
 import { t } from '../i18n/i18n.js';
+import { useMe, UserAvatar } from './user-avatar.js';
 
-/** The signed-in frame: the header (home, profile, sign-out), an optional side nav, the page. */
+/** The signed-in frame: the header (home, profile with the person's avatar, sign-out), an optional side nav, the page. */
 export function Shell({ children, nav }: { children: ReactNode; nav?: ReactNode }) {
   const session = useSession();
   const navigate = useNavigate();
+  const me = useMe();
   return (
     <AppShell
       header={{ height: 56 }}
@@ -20,7 +22,12 @@ export function Shell({ children, nav }: { children: ReactNode; nav?: ReactNode 
             {t('app.name')}
           </Text>
           <Group gap="xs">
-            <Button variant="subtle" component={Link} to="/profile">
+            <Button
+              variant="subtle"
+              component={Link}
+              to="/profile"
+              leftSection={me.data && <UserAvatar profile={me.data} alt="" size={28} aria-hidden />}
+            >
               {t('nav.profile')}
             </Button>
             <Button

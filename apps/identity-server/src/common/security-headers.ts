@@ -3,13 +3,15 @@
  * one the Swagger UI at /docs needs and no more (its scripts and stylesheet are files from
  * 'self'; it has inline <style> blocks and style attributes, and data: images in its CSS; "Try it
  * out" calls the API on the same origin), and the same policy serves the admin console, a
- * single-page application built to files served from the same origin.
+ * single-page application built to files served from the same origin. Images may also come from
+ * any https: origin: the console shows the avatar a person set, a URL of their choosing
+ * (Referrer-Policy: no-referrer keeps the page's address from that origin).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
+  "img-src 'self' data: https:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

@@ -18,6 +18,7 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { passwordProblem, readableDescription } from './password-problem.js';
 import { Section } from '../../components/section.js';
+import { TotpQrCode } from './profile-totp-qr.js';
 
 type Profile = components['schemas']['ProfileDto'];
 
@@ -78,8 +79,8 @@ export function PasswordSection() {
 }
 
 /**
- * TOTP enrolment: the otpauth URI and its secret as text for the authenticator app (no QR code
- * library is installed), confirmed with a code; the ten recovery codes are shown this once.
+ * TOTP enrolment: the otpauth URI as a QR code for the authenticator app, and it and its secret as
+ * text to type in; confirmed with a code; the ten recovery codes are shown this once.
  */
 export function MfaSection({ profile }: { profile: Profile }) {
   const queries = useQueryClient();
@@ -182,7 +183,9 @@ export function MfaSection({ profile }: { profile: Profile }) {
       {!profile.mfaEnabled && enrol.data && (
         <form onSubmit={submitConfirm} aria-label={t('mfa.confirmTitle')}>
           <Stack gap="sm">
-            <Text size="sm">{t('mfa.noQr')}</Text>
+            <Text size="sm">{t('mfa.scan')}</Text>
+            <TotpQrCode otpauthUri={enrol.data.otpauthUri} />
+            <Text size="sm">{t('mfa.orType')}</Text>
             <Text size="sm" fw={600} id="mfa-secret-label">
               {t('mfa.secret')}
             </Text>

@@ -11,7 +11,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, ApiError, call } from '../../api/client.js';
@@ -22,13 +22,13 @@ import { t } from '../../i18n/i18n.js';
 import { IdentitiesSection } from './profile-identities.js';
 import { MfaSection, PasswordSection } from './profile-security.js';
 import { SessionsSection } from './profile-sessions.js';
+import { AvatarSection } from './profile-avatar.js';
+import { NotificationsSection } from './profile-notifications.js';
+import { ApiKeysSection } from './profile-api-keys.js';
+import { useMe } from '../../components/user-avatar.js';
 import { Section } from '../../components/section.js';
 
 type Profile = components['schemas']['ProfileDto'];
-
-export function useMe() {
-  return useQuery({ queryKey: ['me'], queryFn: () => call(() => api.GET('/api/v1/me')) });
-}
 
 function timeZones(current: string): string[] {
   const zones = Intl.supportedValuesOf('timeZone');
@@ -167,11 +167,14 @@ export function ProfilePage() {
           {me.data && (
             <>
               <DetailsSection profile={me.data} />
+              <AvatarSection profile={me.data} />
               <EmailSection profile={me.data} />
+              <NotificationsSection profile={me.data} />
               <PasswordSection />
               <MfaSection profile={me.data} />
               <SessionsSection />
               <IdentitiesSection />
+              <ApiKeysSection />
             </>
           )}
         </Stack>

@@ -109,7 +109,13 @@ export class UpdateProfileDto {
   @MaxLength(200)
   displayName?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'https URL, or null to remove' })
+  @ApiPropertyOptional({
+    type: String,
+    format: 'uri',
+    maxLength: 2048,
+    nullable: true,
+    description: 'https URL, or null to remove',
+  })
   @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== null)
   @IsString()
   @MaxLength(2048)
