@@ -153,7 +153,21 @@ describe('audit trail', () => {
     expect(paged).toEqual(all);
   });
 
+  it('pages newest first with order=newest, the exact reverse of the default order', async () => {
+    const all = (await events('?limit=200')).body.data.map((e: any) => e.id);
+    expect(all.length).toBeGreaterThan(2);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await events(`?order=newest&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      paged.push(...res.body.data.map((e: any) => e.id));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual([...all].reverse());
+  });
+
   it.each([
+    ['?order=sideways', 400, 'validation_failed'],
     ['?cursor=bm9wZQ', 400, 'invalid_cursor'],
     ['?limit=0', 400, 'validation_failed'],
     ['?limit=201', 400, 'validation_failed'],

@@ -98,6 +98,23 @@ describe('admin console: profile', () => {
     });
   });
 
+  it('sign-in history: the sign-ins and a refused attempt, with their address and device (doc 004)', async () => {
+    const person = await signup(t);
+    const refused = await t.request('POST', '/api/v1/auth/login', {
+      token: null,
+      body: { email: person.email, password: 'not the password at all' },
+    });
+    expect(refused.status).toBe(401);
+    await onProfile(person, async (page) => {
+      const history = page.getByRole('table', { name: 'Sign-in history and security events' });
+      await history.getByRole('row').filter({ hasText: 'Sign-in refused' }).first().waitFor();
+      // The browser's own sign-in, newest first, with its user agent.
+      const newest = history.getByRole('row').nth(1);
+      expect(await newest.textContent()).toMatch(/Signed in · Password.*Chrome/);
+      expect(await audit(page, 'profile-history')).toEqual([]);
+    });
+  });
+
   it('notification preferences: each switch saves, and they are still set after a reload', async () => {
     const person = await signup(t);
     await onProfile(person, async (page) => {

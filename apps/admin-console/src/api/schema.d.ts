@@ -3443,6 +3443,8 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's nextCursor */
                 cursor?: string;
                 limit?: number;
+                /** @description oldest first (the default), or newest first; a cursor continues in its order */
+                order?: "oldest" | "newest";
                 /** @description RFC 3339 time; events at or after it */
                 since?: string;
                 targetId?: string;
@@ -4333,6 +4335,8 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's nextCursor */
                 cursor?: string;
                 limit?: number;
+                /** @description oldest first (the default), or newest first; a cursor continues in its order */
+                order?: "oldest" | "newest";
                 /** @description RFC 3339 time; events at or after it */
                 since?: string;
                 targetId?: string;

@@ -118,6 +118,7 @@ export class MeController {
       { ...auditFilterOf(query), targetId: user.id },
       limit,
       after,
+      query.order,
     );
   }
 

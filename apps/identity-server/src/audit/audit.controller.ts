@@ -26,7 +26,7 @@ export class AuditController {
   @ApiOkResponse({ type: AuditEventPageDto })
   list(@TenantCtx() ctx: TenantContext, @Query() query: AuditQueryDto) {
     const { limit, after } = pageArgs(query);
-    return this.audit.list(ctx.tenantId, auditFilterOf(query), limit, after);
+    return this.audit.list(ctx.tenantId, auditFilterOf(query), limit, after, query.order);
   }
 
   @Get('export')

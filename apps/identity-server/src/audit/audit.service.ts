@@ -92,8 +92,17 @@ export class AuditService {
     filter: AuditFilter,
     limit: number,
     after: CursorKey | null,
+    order: 'oldest' | 'newest' = 'oldest',
   ): Promise<{ data: AuditEventView[]; nextCursor: string | null }> {
-    const rows = await keyset(this.filtered(tenantId, filter), 'e', 'at', after, limit).getMany();
+    const direction = order === 'newest' ? 'DESC' : 'ASC';
+    const rows = await keyset(
+      this.filtered(tenantId, filter),
+      'e',
+      'at',
+      after,
+      limit,
+      direction,
+    ).getMany();
     return pageOf(rows, limit, (e) => e.at, toView);
   }
 

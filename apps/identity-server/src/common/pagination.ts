@@ -44,16 +44,18 @@ export function keyset<T extends ObjectLiteral>(
   timeColumn: string,
   after: CursorKey | null,
   limit: number,
+  /** `DESC`: newest first, the cursor walking back in time (the same index, read backwards). */
+  direction: 'ASC' | 'DESC' = 'ASC',
 ): SelectQueryBuilder<T> {
   if (after) {
     // A row comparison, so PostgreSQL walks the (tenant_id, time, id) index from the cursor on.
-    qb.andWhere(`(${alias}.${timeColumn}, ${alias}.id) > (:afterAt, :afterId)`, {
-      afterAt: after.at,
-      afterId: after.id,
-    });
+    qb.andWhere(
+      `(${alias}.${timeColumn}, ${alias}.id) ${direction === 'ASC' ? '>' : '<'} (:afterAt, :afterId)`,
+      { afterAt: after.at, afterId: after.id },
+    );
   }
   return qb
-    .orderBy(`${alias}.${timeColumn}`, 'ASC')
-    .addOrderBy(`${alias}.id`, 'ASC')
+    .orderBy(`${alias}.${timeColumn}`, direction)
+    .addOrderBy(`${alias}.id`, direction)
     .limit(limit + 1);
 }

@@ -21,6 +21,7 @@ import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { IdentitiesSection } from './profile-identities.js';
 import { MfaSection, PasswordSection } from './profile-security.js';
+import { HistorySection } from './profile-history.js';
 import { SessionsSection } from './profile-sessions.js';
 import { AvatarSection } from './profile-avatar.js';
 import { NotificationsSection } from './profile-notifications.js';
@@ -173,6 +174,7 @@ export function ProfilePage() {
               <PasswordSection />
               <MfaSection profile={me.data} />
               <SessionsSection />
+              <HistorySection />
               <IdentitiesSection />
               <ApiKeysSection />
             </>

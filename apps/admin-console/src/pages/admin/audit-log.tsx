@@ -107,6 +107,8 @@ function AuditLog({ tenantId }: { tenantId: string }) {
             path: { tenantId },
             query: {
               ...filterQuery(filters),
+              // Newest first, as audit logs read; "Load more" goes back in time.
+              order: 'newest',
               ...(pageParam ? { cursor: pageParam } : {}),
             },
           },

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { ListQueryDto } from '../../common/pagination.js';
 import type { AuditFilter } from '../audit.service.js';
 
@@ -44,8 +44,17 @@ export class AuditFilterQueryDto {
   until?: string;
 }
 
-/** The list's query: the filters and the paging. */
-export class AuditQueryDto extends IntersectionType(ListQueryDto, AuditFilterQueryDto) {}
+/** The list's query: the filters, the paging and the order. */
+export class AuditQueryDto extends IntersectionType(ListQueryDto, AuditFilterQueryDto) {
+  @ApiPropertyOptional({
+    enum: ['oldest', 'newest'],
+    default: 'oldest',
+    description: 'oldest first (the default), or newest first; a cursor continues in its order',
+  })
+  @IsOptional()
+  @IsIn(['oldest', 'newest'])
+  order?: 'oldest' | 'newest';
+}
 
 export function auditFilterOf(query: AuditFilterQueryDto): AuditFilter {
   return {
