@@ -1,15 +1,15 @@
 import { Button, Card, Container, Group, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, call } from '../api/client.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { Shell } from '../components/shell.js';
+import { useMe } from '../components/user-avatar.js';
 import { t } from '../i18n/i18n.js';
 
-export function useProfile() {
-  return useQuery({ queryKey: ['me'], queryFn: () => call(() => api.GET('/api/v1/me')) });
-}
+/** GET /api/v1/me, shared with the shell's header (one query, one cache entry). */
+export const useProfile = useMe;
 
 /** Your organizations, and a new one from a personal account (doc 002). */
 export function HomePage() {
