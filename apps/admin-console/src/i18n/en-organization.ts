@@ -49,7 +49,6 @@ export const enOrganization = {
   'org.users.roleOf': 'Role of {name}',
   'org.users.actionsOf': 'Actions for {name}',
   'org.users.none': 'No member matches.',
-  'org.users.loadMore': 'Load more',
   'org.users.guestNote': 'As a Guest you see only your own membership.',
   'org.users.readOnlyNote': 'Only Administrators can change roles and remove people.',
   'org.users.makeAdmin': 'Make admin',

@@ -19,6 +19,7 @@ export const en = {
   'common.retry': 'Try again',
   'common.copy': 'Copy',
   'common.copied': 'Copied',
+  'common.loadMore': 'Load more',
   'error.unexpected': 'Something went wrong. Try again in a moment.',
   'error.roleTitle': 'Admin access required',
   'error.roleHelp': 'Ask an Administrator of this organization to change your role.',

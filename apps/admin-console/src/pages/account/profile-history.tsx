@@ -1,7 +1,8 @@
-import { Button, Center, Table, Text } from '@mantine/core';
+import { Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
+import { LoadMore } from '../../components/load-more.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { formatDateTime, Section, signInMethodName } from '../../components/section.js';
 import type { MessageKey } from '../../i18n/en.js';
@@ -83,17 +84,7 @@ export function HistorySection() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      {events.hasNextPage && (
-        <Center>
-          <Button
-            variant="default"
-            loading={events.isFetchingNextPage}
-            onClick={() => void events.fetchNextPage()}
-          >
-            {t('history.more')}
-          </Button>
-        </Center>
-      )}
+      <LoadMore query={events} label={t('history.more')} />
     </Section>
   );
 }

@@ -15,6 +15,7 @@ import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call, download } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
+import { LoadMore } from '../../components/load-more.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { formatDateTime } from '../../components/section.js';
 import { t } from '../../i18n/i18n.js';
@@ -228,15 +229,7 @@ function AuditLog({ tenantId }: { tenantId: string }) {
               </Table>
             </Box>
           )}
-          {events.hasNextPage && (
-            <Button
-              variant="default"
-              loading={events.isFetchingNextPage}
-              onClick={() => void events.fetchNextPage()}
-            >
-              {t('audit.more')}
-            </Button>
-          )}
+          <LoadMore query={events} label={t('audit.more')} />
         </Stack>
       }
     </>

@@ -15,6 +15,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, call } from '../../api/client.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { LoadMore } from '../../components/load-more.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { roleName } from './capabilities.js';
@@ -196,17 +197,7 @@ function Invitations({ org }: { org: OrgContext }) {
           <Loader aria-label={t('common.loading')} />
         </Center>
       )}
-      {invitations.hasNextPage && (
-        <Center>
-          <Button
-            variant="default"
-            loading={invitations.isFetchingNextPage}
-            onClick={() => void invitations.fetchNextPage()}
-          >
-            {t('org.users.loadMore')}
-          </Button>
-        </Center>
-      )}
+      <LoadMore query={invitations} />
 
       <Modal
         opened={resent !== null}

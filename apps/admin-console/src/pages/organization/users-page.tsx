@@ -14,6 +14,7 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMemo, useState } from 'react';
+import { LoadMore } from '../../components/load-more.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { BUILT_IN_ROLES, roleName } from './capabilities.js';
@@ -156,17 +157,7 @@ function Users({ org }: { org: OrgContext }) {
           <Loader aria-label={t('common.loading')} />
         </Center>
       )}
-      {members.hasNextPage && (
-        <Center>
-          <Button
-            variant="default"
-            loading={members.isFetchingNextPage}
-            onClick={() => void members.fetchNextPage()}
-          >
-            {t('org.users.loadMore')}
-          </Button>
-        </Center>
-      )}
+      <LoadMore query={members} />
       {can.invite && (
         <InviteDialog tenantId={tenantId} opened={inviting} onClose={() => setInviting(false)} />
       )}

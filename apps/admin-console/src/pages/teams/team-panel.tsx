@@ -1,19 +1,9 @@
-import {
-  Button,
-  Center,
-  Checkbox,
-  Group,
-  Paper,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Button, Checkbox, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
+import { LoadMore } from '../../components/load-more.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import type { OrgContext } from '../organization/org-frame.js';
@@ -46,17 +36,7 @@ export function TeamPanel({ org, team, manage }: { org: OrgContext; team: Team; 
               remove={editMembers}
             />
           )}
-          {members.hasNextPage && (
-            <Center>
-              <Button
-                variant="default"
-                loading={members.isFetchingNextPage}
-                onClick={() => void members.fetchNextPage()}
-              >
-                {t('org.users.loadMore')}
-              </Button>
-            </Center>
-          )}
+          <LoadMore query={members} />
           {editMembers && (
             <AddMember
               tenantId={tenantId}
