@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, call } from '../../api/client.js';
+import { formatDateTime } from '../../components/section.js';
 import type { components } from '../../api/schema.js';
 import { roleName } from './capabilities.js';
 
@@ -158,10 +159,7 @@ export function useTenant(tenantId: string) {
   });
 }
 
-/** A date and time in the reader's locale. */
+/** formatDateTime for a time that may be missing (never active, no expiry). */
 export function formatDate(iso: string | null): string | null {
-  if (!iso) return null;
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
+  return iso ? formatDateTime(iso) : null;
 }
