@@ -3,7 +3,6 @@ import {
   Badge,
   Button,
   Code,
-  CopyButton,
   Group,
   Select,
   Stack,
@@ -16,6 +15,7 @@ import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { CopyValue } from '../../components/copy-value.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { formatDateTime, Section } from '../../components/section.js';
 import { t } from '../../i18n/i18n.js';
@@ -115,13 +115,7 @@ export function ApiKeysSection() {
               {created.key}
             </Code>
             <Group>
-              <CopyButton value={created.key}>
-                {({ copied, copy }) => (
-                  <Button size="xs" variant="default" onClick={copy}>
-                    {copied ? t('common.copied') : t('apiKeys.copy')}
-                  </Button>
-                )}
-              </CopyButton>
+              <CopyValue value={created.key} label={t('apiKeys.copy')} size="xs" />
               <Button size="xs" variant="subtle" onClick={() => setCreated(null)}>
                 {t('apiKeys.savedKey')}
               </Button>

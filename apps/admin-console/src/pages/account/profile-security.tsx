@@ -2,7 +2,6 @@ import {
   Badge,
   Button,
   Code,
-  CopyButton,
   Group,
   List,
   PasswordInput,
@@ -14,6 +13,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
 import type { components } from '../../api/schema.js';
+import { CopyValue } from '../../components/copy-value.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { passwordProblem, readableDescription } from './password-problem.js';
@@ -154,13 +154,7 @@ export function MfaSection({ profile }: { profile: Profile }) {
             ))}
           </List>
           <Group>
-            <CopyButton value={recoveryCodes.join('\n')}>
-              {({ copied, copy }) => (
-                <Button variant="default" onClick={copy}>
-                  {copied ? t('common.copied') : t('mfa.copyRecovery')}
-                </Button>
-              )}
-            </CopyButton>
+            <CopyValue value={recoveryCodes.join('\n')} label={t('mfa.copyRecovery')} />
             <Button variant="subtle" onClick={() => setRecoveryCodes(null)}>
               {t('mfa.savedCodes')}
             </Button>
@@ -193,13 +187,7 @@ export function MfaSection({ profile }: { profile: Profile }) {
               <Code aria-labelledby="mfa-secret-label" data-testid="mfa-secret">
                 {enrol.data.secret}
               </Code>
-              <CopyButton value={enrol.data.secret}>
-                {({ copied, copy }) => (
-                  <Button size="xs" variant="default" onClick={copy}>
-                    {copied ? t('common.copied') : t('mfa.copySecret')}
-                  </Button>
-                )}
-              </CopyButton>
+              <CopyValue value={enrol.data.secret} label={t('mfa.copySecret')} size="xs" />
             </Group>
             <Text size="sm" fw={600} id="mfa-uri-label">
               {t('mfa.uri')}

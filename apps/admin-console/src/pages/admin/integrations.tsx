@@ -2,7 +2,6 @@ import {
   Alert,
   Button,
   Code,
-  CopyButton,
   Group,
   Select,
   Stack,
@@ -16,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { CopyValue } from '../../components/copy-value.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { formatDateTime, Section } from '../../components/section.js';
 import { t } from '../../i18n/i18n.js';
@@ -150,13 +150,7 @@ function Credentials({ kind, tenantId }: { kind: CredentialKind; tenantId: strin
         <Alert color="green" title={t('integrations.shownOnce')}>
           <Group>
             <Code data-testid={`${kind.key}-secret`}>{secret}</Code>
-            <CopyButton value={secret}>
-              {({ copied, copy }) => (
-                <Button size="xs" variant="default" onClick={copy}>
-                  {copied ? t('common.copied') : t('common.copy')}
-                </Button>
-              )}
-            </CopyButton>
+            <CopyValue value={secret} size="xs" />
           </Group>
         </Alert>
       )}

@@ -2,7 +2,6 @@ import {
   Anchor,
   Button,
   Collapse,
-  CopyButton,
   Group,
   Modal,
   Select,
@@ -13,6 +12,7 @@ import {
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { api, call } from '../../api/client.js';
+import { CopyValue } from '../../components/copy-value.js';
 import { ProblemAlert } from '../../components/problem-alert.js';
 import { t } from '../../i18n/i18n.js';
 import { hint } from './hint.js';
@@ -218,13 +218,7 @@ export function InviteLink({ url, expiresAt }: { url: string; expiresAt: string 
         style={{ flex: 1 }}
         onFocus={(e) => e.currentTarget.select()}
       />
-      <CopyButton value={url}>
-        {({ copied, copy }) => (
-          <Button onClick={copy} variant={copied ? 'light' : 'filled'}>
-            {copied ? t('common.copied') : t('common.copy')}
-          </Button>
-        )}
-      </CopyButton>
+      <CopyValue value={url} variant="filled" />
     </Group>
   );
 }
