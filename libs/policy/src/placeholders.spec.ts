@@ -1,5 +1,11 @@
 import { validatePermissionRules } from './permission-rules.js';
-import { compilePolicy, decide, namedActions, type PrincipalSnapshot } from './policy.js';
+import {
+  allowedQuery,
+  compilePolicy,
+  decide,
+  namedActions,
+  type PrincipalSnapshot,
+} from './policy.js';
 import type { PermissionRule } from './types.js';
 
 const member = (
@@ -134,6 +140,31 @@ describe('placeholders in conditions', () => {
     expect(namedActions(policy, 'record')).toEqual({
       names: ['view', 'edit', 'delete'],
       manage: true,
+    });
+  });
+});
+
+describe('allowedQuery', () => {
+  it('is null for nothing, {} for everything, and forbidding rules bound the allowing ones', () => {
+    const policy = (rules: PermissionRule[]) => compilePolicy(member(rules)).ability;
+    expect(allowedQuery(policy([]), 'view', 'record')).toBeNull();
+    expect(allowedQuery(policy([{ action: 'view', subject: 'record' }]), 'view', 'record')).toEqual(
+      {},
+    );
+    const q = allowedQuery(
+      policy([
+        { action: 'view', subject: 'record', conditions: { department: '${member.department}' } },
+        { action: 'view', subject: 'record', conditions: { ownerMemberId: '${member.id}' } },
+        { action: 'view', subject: 'record', conditions: { secret: true }, inverted: true },
+      ]),
+      'view',
+      'record',
+    );
+    expect(q).toEqual({
+      $or: [
+        { $and: [{ ownerMemberId: 'm1' }, { $nor: [{ secret: true }] }] },
+        { $and: [{ department: 'Legal' }, { $nor: [{ secret: true }] }] },
+      ],
     });
   });
 });

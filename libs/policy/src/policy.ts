@@ -1,3 +1,4 @@
+import { rulesToCondition } from '@casl/ability/extra';
 import { buildAbility, type AppAbility } from './ability.js';
 import {
   evaluateAccessRules,
@@ -257,4 +258,28 @@ export function namedActions(
     }
   }
   return { names: [...names], manage };
+}
+
+/**
+ * What the rules allow on a subject type as one Mongo-style query: `{}` for everything, null for
+ * nothing, otherwise `$or` of each allowing rule's conditions, each under `$and` with the
+ * `$nor` of the forbidding rules that take precedence over it (CASL's own flattening).
+ */
+export function allowedQuery(
+  ability: AppAbility,
+  action: string,
+  subjectType: string,
+): Record<string, unknown> | null {
+  return rulesToCondition(
+    ability.rulesFor(action, subjectType),
+    (rule) =>
+      rule.inverted
+        ? { $nor: [rule.conditions ?? {}] }
+        : ((rule.conditions as Record<string, unknown> | undefined) ?? {}),
+    {
+      and: (conditions) => ({ $and: conditions }),
+      or: (conditions) => ({ $or: conditions }),
+      empty: () => ({}),
+    },
+  );
 }
