@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * way it was written (the admin API, SCIM, sign-in linking). A trigger announces it on the
  * invalidation channel; PostgreSQL delivers it at commit, once per tenant and transaction.
  */
-export class MemberPolicyAttributes1796300000000 implements MigrationInterface {
-  name = 'MemberPolicyAttributes1796300000000';
+export class MemberPolicyAttributes1796300000100 implements MigrationInterface {
+  name = 'MemberPolicyAttributes1796300000100';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE FUNCTION identity_member_attributes_changed() RETURNS trigger
