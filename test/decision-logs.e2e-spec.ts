@@ -321,6 +321,42 @@ describe('decision logs', () => {
     ]);
   });
 
+  it('drop entries past 10,000 waiting, count them and say so once', async () => {
+    const { id } = tenants.a;
+    const entry = {
+      endpoint: 'evaluation',
+      decision: true,
+      subject: { type: 'user', id: 'u1' },
+      action: { name: 'read' },
+      resource: { type: 'doc', id: 'x' },
+    };
+    // One entry first, so that the tenant's settings are cached.
+    logs.record(id, entry);
+    await clear(id);
+    // Synchronously, so no flush runs in between: the buffer holds 10,000, the rest are dropped.
+    for (let i = 0; i < 10_050; i++) logs.record(id, entry);
+    await logs.flush();
+    expect(await count(id)).toBe(10_000);
+    const warnings = t.logs.filter((l) => l.includes('decision log buffer full'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`dropped 50 entries for tenant ${id}`);
+    const metrics = await t.request('GET', '/metrics', { token: null });
+    expect(metrics.text).toMatch(/identity_decision_logs_dropped_total [1-9]/);
+    await clear(id);
+  });
+
+  it('write what is still waiting when the server shuts down', async () => {
+    const { id, admin } = tenants.a;
+    await clear(id);
+    const other = await startTestApp({}, { shareDatabaseOf: t });
+    const res = await other.request('POST', `/api/v1/tenants/${id}/authorize`, {
+      body: { memberId: admin, action: 'read', subject: { type: 'AtShutdown' } },
+    });
+    expect(res.status).toBe(200);
+    await other.close();
+    expect(await count(id)).toBe(1);
+  });
+
   it('stop logging when turned off again', async () => {
     const { id, admin } = tenants.a;
     await clear(id);

@@ -1,8 +1,8 @@
 import {
   Injectable,
   Logger,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newId, type CursorKey } from '#database';
@@ -89,7 +89,7 @@ type Sampling = Pick<DecisionLogSettings, 'enabled' | 'sampleRate'>;
  * in as multi-row INSERTs every second, at 500 entries, and at shutdown.
  */
 @Injectable()
-export class DecisionLogService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DecisionLogService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DecisionLogs');
   private readonly settings = new Map<string, Sampling>();
   /** Bumped on every drop, so a load that raced a settings change does not cache what it read. */
@@ -99,6 +99,7 @@ export class DecisionLogService implements OnApplicationBootstrap, OnApplication
   private readonly loads = new Set<Promise<void>>();
   private buffer: Row[] = [];
   private flushing: Promise<void> | null = null;
+  private kicked = false;
   private readonly dropped = new Map<string, number>();
   private lastDropWarning = 0;
   private timers: NodeJS.Timeout[] = [];
@@ -129,7 +130,8 @@ export class DecisionLogService implements OnApplicationBootstrap, OnApplication
     for (const timer of this.timers) timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before every module's shutdown hook, so the database is still open for the last entries. */
+  async beforeApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.flush();
   }
@@ -231,12 +233,22 @@ export class DecisionLogService implements OnApplicationBootstrap, OnApplication
 
   private enqueue(row: Row): void {
     if (this.buffer.length >= MAX_BUFFERED) {
-      this.dropped.set(row.tenantId, (this.dropped.get(row.tenantId) ?? 0) + 1);
-      decisionLogsDropped.inc();
+      this.drop(row.tenantId, 1);
       return;
     }
     this.buffer.push(row);
-    if (this.buffer.length >= BATCH && !this.flushing) void this.flush();
+    // One early flush per full batch, not one per entry past it.
+    if (this.buffer.length >= BATCH && !this.kicked) {
+      this.kicked = true;
+      void this.flush().finally(() => {
+        this.kicked = false;
+      });
+    }
+  }
+
+  private drop(tenantId: string, count: number): void {
+    this.dropped.set(tenantId, (this.dropped.get(tenantId) ?? 0) + count);
+    decisionLogsDropped.inc(count);
   }
 
   /** An entry of a tenant whose settings are not cached: held until they load. */
@@ -244,6 +256,7 @@ export class DecisionLogService implements OnApplicationBootstrap, OnApplication
     const held = this.pending.get(tenantId);
     if (held) {
       if (held.length < MAX_PENDING_PER_TENANT) held.push(row);
+      else this.drop(tenantId, 1);
       return;
     }
     this.pending.set(tenantId, [row]);
@@ -285,8 +298,7 @@ export class DecisionLogService implements OnApplicationBootstrap, OnApplication
           try {
             await this.insert(group);
           } catch (error) {
-            this.dropped.set(tenantId, (this.dropped.get(tenantId) ?? 0) + group.length);
-            decisionLogsDropped.inc(group.length);
+            this.drop(tenantId, group.length);
             this.logger.warn({ err: error }, `could not write decision logs of ${tenantId}`);
           }
         }
