@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { createDataSource } from './data-source.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DecisionLogsModule } from './decision-logs/index.js';
 import { HealthController } from './health/index.js';
 import { InvitationsModule } from './invitations/index.js';
 import { MailModule } from './mail/mail.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         MailModule,
         InvitationsModule,
         AuthzModule,
+        DecisionLogsModule,
         TenantsModule,
         ApiKeysModule,
         AuthModule,
