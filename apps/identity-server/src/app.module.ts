@@ -5,6 +5,7 @@ import { ApiKeysModule } from './api-keys/index.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthenticationGuard, AuthModule } from './auth/index.js';
 import { AuthzModule } from './authz/index.js';
+import { AuthzenModule } from './authzen/index.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         InvitationsModule,
         AuthzModule,
         DecisionLogsModule,
+        AuthzenModule,
         TenantsModule,
         ApiKeysModule,
         AuthModule,
