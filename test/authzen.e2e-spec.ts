@@ -1,3 +1,4 @@
+import { DecisionLogService } from '../apps/identity-server/src/decision-logs/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { setUpSearch, setUpTodo, todoSubjectId, type Scenario } from './support/authzen.js';
 import { createKey, expectProblem } from './support/fixtures.js';
@@ -300,6 +301,60 @@ describe('AuthZEN decision point', () => {
         decision: true,
         context: { reason: { code: 'allowed_by_team', teamId: expect.any(String) } },
       });
+    });
+  });
+
+  describe('decision logs', () => {
+    it('keep each returned evaluation with its inputs, reason and request id, when the tenant opts in', async () => {
+      const settings = (decisionLogs: Record<string, unknown>) =>
+        t.request('PATCH', `/api/v1/tenants/${todo.tenantId}`, {
+          body: { settings: { decisionLogs } },
+        });
+      expect((await settings({ enabled: true, sampleRate: 1 })).status).toBe(200);
+      const res = await t.request('POST', `${base(todo)}/evaluations`, {
+        token: todo.key,
+        headers: { 'x-request-id': 'authzen-log-1' },
+        body: {
+          subject: user(morty),
+          action: { name: 'can_update_todo' },
+          options: { evaluations_semantic: 'deny_on_first_deny' },
+          // The third item is cut by the semantic: not returned, so not logged.
+          evaluations: [
+            { resource: todoItem('morty@the-citadel.com') },
+            { resource: todoItem('rick@the-citadel.com') },
+            {},
+          ],
+        },
+      });
+      expect(res.body.evaluations).toHaveLength(2);
+      await t.app.get(DecisionLogService).flush();
+      const logs = await t.request(
+        'GET',
+        `/api/v1/tenants/${todo.tenantId}/decision-logs?requestId=authzen-log-1`,
+      );
+      expect(logs.status).toBe(200);
+      expect(logs.body.data).toEqual([
+        expect.objectContaining({
+          endpoint: 'evaluations',
+          requestId: 'authzen-log-1',
+          decision: true,
+          subject: user(morty),
+          action: { name: 'can_update_todo' },
+          resource: todoItem('morty@the-citadel.com'),
+          reason: expect.objectContaining({ code: 'allowed_by_role', role: 'todo-editor' }),
+        }),
+        expect.objectContaining({
+          decision: false,
+          reason: expect.objectContaining({ code: 'no_matching_rule' }),
+        }),
+      ]);
+      // Another tenant's list never shows them.
+      const other = await t.request(
+        'GET',
+        `/api/v1/tenants/${search.tenantId}/decision-logs?requestId=authzen-log-1`,
+      );
+      expect(other.body.data).toEqual([]);
+      await settings({ enabled: false });
     });
   });
 
