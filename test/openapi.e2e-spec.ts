@@ -90,6 +90,7 @@ describe('the OpenAPI document', () => {
     const open = operations.filter(([, op]) => op.security?.length === 0).map(([name]) => name);
     expect(open.sort()).toEqual(
       [
+        'get /.well-known/authzen-configuration/api/v1/tenants/{tenant}',
         'get /.well-known/jwks.json',
         'get /api/v1/invitations/{token}',
         'get /health/live',

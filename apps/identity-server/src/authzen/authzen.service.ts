@@ -254,7 +254,8 @@ export class AuthzenService {
         scanned++;
         const member = members.get(id);
         if (!member) continue;
-        const subjectId = String(member.policy.snapshot.attributes?.username ?? id);
+        const username = member.policy.snapshot.attributes?.username;
+        const subjectId = typeof username === 'string' ? username : id;
         const r = {
           subject: { type: 'user', id: subjectId },
           action,
