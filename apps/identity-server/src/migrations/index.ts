@@ -14,6 +14,7 @@ import { RateLimits1796168671978 } from './1796168671978-RateLimits.js';
 import { EmailTokens1796176038081 } from './1796176038081-EmailTokens.js';
 import { Sso1796176055178 } from './1796176055178-Sso.js';
 import { SsoConnections1796176157690 } from './1796176157690-SsoConnections.js';
+import { Resources1796200000000 } from './1796200000000-Resources.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   EmailTokens1796176038081,
   Sso1796176055178,
   SsoConnections1796176157690,
+  Resources1796200000000,
 ];
