@@ -18,6 +18,10 @@ const TABLES = {
     owner: `${SRC}/invitations/invitations.repository.ts`,
     entity: 'InvitationEntity',
   },
+  resources: {
+    owner: `${SRC}/resources/resources.repository.ts`,
+    entity: 'ResourceEntity',
+  },
   sso_connections: {
     owner: `${SRC}/sso-connections/sso-connections.repository.ts`,
     entity: 'SsoConnectionEntity',

@@ -167,6 +167,18 @@ export async function createApp(
         );
     },
   );
+  // The resource import reads NDJSON as a stream, line by line (resources/resource-import.ts):
+  // the body is handed over unread, so its size is bounded by the import's caps, not bodyLimit.
+  fastify.addContentTypeParser(
+    'application/x-ndjson',
+    (request: FastifyRequest, payload: unknown, done: ParserDone) => {
+      if (!/^\/api\/v1\/tenants\/[^/]+\/resources\/import(\?|$)/.test(request.url)) {
+        done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE('application/x-ndjson'), undefined);
+        return;
+      }
+      done(null, payload);
+    },
+  );
   // `?__proto__=` and `?constructor=` are refused like those keys in a body (class-transformer
   // would otherwise skip them silently), and NUL and unpaired surrogates in the query and the path
   // parameters, on every route (the body's are refused by its parser, above). In onRequest, which

@@ -23,6 +23,7 @@ import { RolesModule } from './roles/index.js';
 import { scimErrorRenderer, ScimModule } from './scim/index.js';
 import { SsoModule } from './sso/index.js';
 import { SsoConnectionsModule } from './sso-connections/index.js';
+import { ResourcesModule } from './resources/index.js';
 import { TeamsModule } from './teams/index.js';
 import { OrganizationsController, TenantContextGuard, TenantsModule } from './tenants/index.js';
 
@@ -59,6 +60,7 @@ export class AppModule {
         ScimModule,
         SsoModule,
         SsoConnectionsModule,
+        ResourcesModule,
       ],
       controllers: [HealthController, MetricsController, OrganizationsController],
       providers: [

@@ -29,6 +29,7 @@ import { ScimTokenEntity } from './scim/scim-token.entity.js';
 import { SsoCodeEntity } from './sso/sso-code.entity.js';
 import { SsoConnectionEntity } from './sso-connections/sso-connection.entity.js';
 import { DecisionLogEntity } from './decision-logs/decision-log.entity.js';
+import { ResourceEntity } from './resources/resource.entity.js';
 
 /** Every entity of the server; the migration CLI, the app and the schema test share this list. */
 export const ENTITIES = [
@@ -60,6 +61,7 @@ export const ENTITIES = [
   SsoCodeEntity,
   SsoConnectionEntity,
   DecisionLogEntity,
+  ResourceEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

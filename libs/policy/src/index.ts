@@ -7,3 +7,4 @@ export * from './access-rules.js';
 export * from './permission-rules.js';
 export * from './policy.js';
 export * from './placeholders.js';
+export * from './sql-filter.js';

@@ -22,6 +22,7 @@ export const BUILT_IN_SUBJECTS = [
   'SsoConnection',
   'Authorization',
   'DecisionLog',
+  'Resource',
 ] as const;
 export type BuiltInSubject = (typeof BUILT_IN_SUBJECTS)[number];
 

@@ -88,6 +88,7 @@ export enum ErrorCode {
   EmailLinkExpired = 'email_link_expired',
   EmailAlreadyVerified = 'email_already_verified',
   SsoConnectionNotFound = 'sso_connection_not_found',
+  ResourceNotFound = 'resource_not_found',
   OidcDiscoveryFailed = 'oidc_discovery_failed',
   UrlNotAllowed = 'url_not_allowed',
   SsoDomainNotAllowed = 'sso_domain_not_allowed',
@@ -258,6 +259,7 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.EmailLinkExpired]: { status: 410, title: 'The link has expired: ask for a new one' },
   [ErrorCode.EmailAlreadyVerified]: { status: 409, title: 'The email address is already verified' },
   [ErrorCode.SsoConnectionNotFound]: { status: 404, title: 'SSO connection not found' },
+  [ErrorCode.ResourceNotFound]: { status: 404, title: 'Resource not found' },
   [ErrorCode.OidcDiscoveryFailed]: {
     status: 422,
     title: "The issuer's OpenID configuration could not be fetched or is not valid",

@@ -16,6 +16,7 @@ import { Sso1796176055178 } from './1796176055178-Sso.js';
 import { SsoConnections1796176157690 } from './1796176157690-SsoConnections.js';
 import { DecisionLogs1796300000000 } from './1796300000000-DecisionLogs.js';
 import { MemberPolicyAttributes1796300000100 } from './1796300000100-MemberPolicyAttributes.js';
+import { Resources1796200000000 } from './1796200000000-Resources.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   SsoConnections1796176157690,
   DecisionLogs1796300000000,
   MemberPolicyAttributes1796300000100,
+  Resources1796200000000,
 ];
