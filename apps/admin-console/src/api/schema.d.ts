@@ -981,6 +981,59 @@ export interface paths {
         patch: operations["MembersController_update"];
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List catalog resources by type and id */
+        get: operations["ResourcesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/resources/{type}/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a catalog resource */
+        get: operations["ResourcesController_get"];
+        /** Create (201) or replace (200) a catalog resource */
+        put: operations["ResourcesController_put"];
+        post?: never;
+        /** Delete a catalog resource */
+        delete: operations["ResourcesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenantId}/resources/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import resources: NDJSON lines { type, id, properties?, ownerMemberId?, teamId? }, upserted in batches; Accept: application/x-ndjson streams progress */
+        post: operations["ResourcesController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenantId}/roles": {
         parameters: {
             query?: never;
@@ -1656,6 +1709,19 @@ export interface components {
         IdentityListDto: {
             data: components["schemas"]["IdentityDto"][];
         };
+        ImportErrorDto: {
+            code: string;
+            line: number;
+            message: string;
+        };
+        ImportSummaryDto: {
+            created: number;
+            /** @description The first 100 */
+            errors: components["schemas"]["ImportErrorDto"][];
+            failed: number;
+            received: number;
+            updated: number;
+        };
         InvitationDto: {
             /** Format: date-time */
             createdAt: string;
@@ -1994,6 +2060,16 @@ export interface components {
             /** Format: uuid */
             tenantId: string;
         };
+        PutResourceDto: {
+            /** Format: uuid */
+            ownerMemberId?: string | null;
+            /** @description Attributes for policy conditions: at most 16 KB as JSON, 6 levels deep; not id, type, ownerMemberId or teamId */
+            properties?: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            teamId?: string | null;
+        };
         ReadinessChecksDto: {
             /** @enum {string} */
             database: "ok";
@@ -2019,6 +2095,25 @@ export interface components {
             delivery: "email" | "outbox";
             /** @enum {string} */
             status: "reset_sent";
+        };
+        ResourceDto: {
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            /** Format: uuid */
+            ownerMemberId: string | null;
+            properties: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            teamId: string | null;
+            type: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ResourcePageDto: {
+            data: components["schemas"]["ResourceDto"][];
+            nextCursor: string | null;
         };
         RoleDto: {
             /** @description Built-in roles cannot be changed or deleted */
@@ -5760,6 +5855,289 @@ export interface operations {
                 };
             };
             /** @description Requires update on Member */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller: the two look the same */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ResourcesController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                limit?: number;
+                /** @description Only resources of this type */
+                type?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourcePageDto"];
+                };
+            };
+            /** @description validation_failed (or malformed_json, invalid_cursor): nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires read on Resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller: the two look the same */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ResourcesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The caller's resource id */
+                id: string;
+                /** @description The tenant */
+                tenantId: string;
+                /** @description The resource type */
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceDto"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires read on Resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description resource_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ResourcesController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The caller's resource id */
+                id: string;
+                /** @description The tenant */
+                tenantId: string;
+                /** @description The resource type */
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutResourceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceDto"];
+                };
+            };
+            /** @description validation_failed (or malformed_json, invalid_cursor): nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires update on Resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description member_not_found, team_not_found: not of this organization */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ResourcesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The caller's resource id */
+                id: string;
+                /** @description The tenant */
+                tenantId: string;
+                /** @description The resource type */
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires delete on Resource */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description resource_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    ResourcesController_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportSummaryDto"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires create on Resource */
             403: {
                 headers: {
                     [name: string]: unknown;
