@@ -22,6 +22,10 @@ const TABLES = {
     owner: `${SRC}/sso-connections/sso-connections.repository.ts`,
     entity: 'SsoConnectionEntity',
   },
+  decision_logs: {
+    owner: `${SRC}/decision-logs/decision-log.service.ts`,
+    entity: 'DecisionLogEntity',
+  },
 };
 
 /**

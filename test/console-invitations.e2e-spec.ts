@@ -182,6 +182,9 @@ describe('admin console: invitations and settings', () => {
     await page.getByRole('textbox', { name: 'Minimum password length' }).fill('14');
     await page.getByRole('textbox', { name: /^Refuse recent passwords/ }).fill('3');
     await page.getByRole('checkbox', { name: 'A symbol' }).check();
+    await page.getByRole('switch', { name: /^Log policy decisions/ }).check();
+    await page.getByRole('textbox', { name: /^Share of decisions logged/ }).fill('0.25');
+    await page.getByRole('textbox', { name: 'Keep decision logs (days)' }).fill('90');
     await page.getByRole('combobox', { name: /^Who may accept an invitation/ }).click();
     await page.getByRole('option', { name: 'Anyone with the link' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
@@ -194,6 +197,7 @@ describe('admin console: invitations and settings', () => {
       sessionTtlMinutes: 720,
       invitationRedemption: 'anyone_with_link',
       passwordPolicy: { minLength: 14, preventReuse: 3, requireSymbol: true, requireDigit: false },
+      decisionLogs: { enabled: true, sampleRate: 0.25, retentionDays: 90 },
     });
     await page
       .getByRole('navigation', { name: 'Organization' })

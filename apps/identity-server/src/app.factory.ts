@@ -17,6 +17,7 @@ import { createRootLogger, PinoNestLogger } from './common/logger.js';
 import { finishDocument, ProblemDto } from './common/openapi.js';
 import { createValidationPipe } from './common/validation.js';
 import { sendProblem, toProblem } from './common/problem.filter.js';
+import { DomainException, ErrorCode } from './common/errors.js';
 import { createClientErrorHandler } from './common/client-errors.js';
 import { serveConsole } from './common/console-assets.js';
 import {
@@ -36,6 +37,7 @@ import { canonicalScimUrl, isScimPath, scimErrorRenderer } from './scim/index.js
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 type ParserDone = (error: Error | null, body?: unknown) => void;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const AUTHZEN_PATH = /^\/api\/v1\/tenants\/[^/?]+\/access\/v1\//;
 const USER_AGENT_LOG_CHARS = 200;
 
 export interface CreatedApp {
@@ -143,6 +145,26 @@ export async function createApp(
         return;
       }
       parseJsonBody(request, body, done);
+    },
+  );
+  // The AuthZEN API answers 400 to a body that is not JSON (its specification's binding takes
+  // only application/json); everywhere else such a body stays 415.
+  fastify.addContentTypeParser(
+    '*',
+    (request: FastifyRequest, _payload: unknown, done: ParserDone) => {
+      if (AUTHZEN_PATH.test(request.url))
+        done(
+          new DomainException(
+            ErrorCode.MalformedJson,
+            'The AuthZEN API takes a JSON object: send it with Content-Type: application/json',
+          ),
+          undefined,
+        );
+      else
+        done(
+          new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(String(request.headers['content-type'])),
+          undefined,
+        );
     },
   );
   // `?__proto__=` and `?constructor=` are refused like those keys in a body (class-transformer

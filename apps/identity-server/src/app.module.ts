@@ -5,12 +5,14 @@ import { ApiKeysModule } from './api-keys/index.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthenticationGuard, AuthModule } from './auth/index.js';
 import { AuthzModule } from './authz/index.js';
+import { AuthzenModule } from './authzen/index.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import type { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { createDataSource } from './data-source.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DecisionLogsModule } from './decision-logs/index.js';
 import { HealthController } from './health/index.js';
 import { InvitationsModule } from './invitations/index.js';
 import { MailModule } from './mail/mail.module.js';
@@ -47,6 +49,8 @@ export class AppModule {
         MailModule,
         InvitationsModule,
         AuthzModule,
+        DecisionLogsModule,
+        AuthzenModule,
         TenantsModule,
         ApiKeysModule,
         AuthModule,

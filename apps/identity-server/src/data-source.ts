@@ -28,6 +28,7 @@ import { TeamMemberEntity } from './teams/team-member.entity.js';
 import { ScimTokenEntity } from './scim/scim-token.entity.js';
 import { SsoCodeEntity } from './sso/sso-code.entity.js';
 import { SsoConnectionEntity } from './sso-connections/sso-connection.entity.js';
+import { DecisionLogEntity } from './decision-logs/decision-log.entity.js';
 
 /** Every entity of the server; the migration CLI, the app and the schema test share this list. */
 export const ENTITIES = [
@@ -58,6 +59,7 @@ export const ENTITIES = [
   ScimTokenEntity,
   SsoCodeEntity,
   SsoConnectionEntity,
+  DecisionLogEntity,
 ];
 
 /** The one DataSource definition, used by the server, `npm run migrate` and the tests. */

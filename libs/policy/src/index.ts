@@ -6,3 +6,4 @@ export * from './ip.js';
 export * from './access-rules.js';
 export * from './permission-rules.js';
 export * from './policy.js';
+export * from './placeholders.js';

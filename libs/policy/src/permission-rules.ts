@@ -1,3 +1,4 @@
+import { looksLikePlaceholder, PLACEHOLDER } from './placeholders.js';
 import type { PermissionRule, RuleProblem } from './types.js';
 
 /**
@@ -20,8 +21,24 @@ export const CONDITION_OPERATORS = [
   '$elemMatch',
 ] as const;
 
-/** Placeholders a condition value may hold; they are filled in per member when rules are built. */
-export const CONDITION_PLACEHOLDERS = ['${member.id}', '${member.teamIds}'] as const;
+/**
+ * Placeholders a condition value may hold (placeholders.ts has the whole grammar): the member's
+ * stored attributes, filled when rules are built, and the request's, filled per decision.
+ */
+export const CONDITION_PLACEHOLDERS = [
+  '${member.id}',
+  '${member.teamIds}',
+  '${member.role}',
+  '${member.email}',
+  '${member.username}',
+  '${member.externalId}',
+  '${member.<attribute>}',
+  '${subject.id}',
+  '${subject.properties.<name>}',
+  '${action.name}',
+  '${action.properties.<name>}',
+  '${context.<name>}',
+] as const;
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -121,8 +138,9 @@ function operators(object: Record<string, unknown>, at: string, depth: number): 
       case '$in':
       case '$nin':
       case '$all':
-        if (!Array.isArray(operand) && operand !== '${member.teamIds}')
-          problems.push({ field: path, message: `${op} takes an array` });
+        if (looksLikePlaceholder(operand)) problems.push(...literal(operand, path));
+        else if (!Array.isArray(operand))
+          problems.push({ field: path, message: `${op} takes an array or a placeholder` });
         else if (Array.isArray(operand)) problems.push(...literal(operand, path));
         break;
       case '$size':
@@ -154,6 +172,13 @@ function operators(object: Record<string, unknown>, at: string, depth: number): 
 
 /** Plain JSON values compared by equality; objects inside must not smuggle operators. */
 function literal(value: unknown, at: string): RuleProblem[] {
+  if (looksLikePlaceholder(value) && !PLACEHOLDER.test(value))
+    return [
+      {
+        field: at,
+        message: `unknown placeholder ${value.slice(0, 80)} (supported: ${CONDITION_PLACEHOLDERS.join(', ')})`,
+      },
+    ];
   if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return [];
   if (Array.isArray(value)) return value.flatMap((v, i) => literal(v, `${at}[${i}]`));
   if (isPlainObject(value)) {

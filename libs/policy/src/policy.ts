@@ -1,3 +1,4 @@
+import { rulesToCondition } from '@casl/ability/extra';
 import { buildAbility, type AppAbility } from './ability.js';
 import {
   evaluateAccessRules,
@@ -5,6 +6,14 @@ import {
   type AccessSubject,
   type CompiledAccessRules,
 } from './access-rules.js';
+import {
+  fillPlaceholders,
+  hasRequestPlaceholder,
+  memberLookup,
+  MISSING,
+  requestLookup,
+  type RequestValues,
+} from './placeholders.js';
 import { BUILT_IN_ROLES, isBuiltInRole } from './roles.js';
 import type { PermissionRule } from './types.js';
 
@@ -22,6 +31,11 @@ export interface PrincipalSnapshot {
   roleRules: PermissionRule[] | null;
   /** Direct teams and their ancestors, each once. */
   teams: { id: string; rules: PermissionRule[] }[];
+  /**
+   * What `${member.*}` placeholders read: the member's email, username, externalId, displayName
+   * and stored SCIM attributes (id, role and teamIds are added from the fields above).
+   */
+  attributes?: Record<string, unknown>;
 }
 
 /** Where a rule came from, so a decision can say what decided it. */
@@ -37,6 +51,11 @@ export interface Policy {
   teamIds: string[];
   accessSubject: AccessSubject;
   origins: Map<object, Origin>;
+  /**
+   * Rules whose conditions read the request (`${subject.properties.x}`…), member placeholders
+   * already filled: they join the ability per decision, once the caller's values are known.
+   */
+  templated: { rule: PermissionRule; origin: Origin }[];
 }
 
 export type PolicyDecisionCode =
@@ -87,22 +106,72 @@ export function compilePolicy(snapshot: PrincipalSnapshot): Policy {
   return { snapshot, teamIds, accessSubject, ...compileRules(snapshot) };
 }
 
-const sharedBuiltIn = new Map<string, Pick<Policy, 'ability' | 'origins'>>();
+type Compiled = Pick<Policy, 'ability' | 'origins' | 'templated'>;
+const sharedBuiltIn = new Map<string, Compiled>();
 
-function compileRules(snapshot: PrincipalSnapshot): Pick<Policy, 'ability' | 'origins'> {
+function compileRules(snapshot: PrincipalSnapshot): Compiled {
   const origins = new Map<object, Origin>();
+  const templated: Policy['templated'] = [];
   const allow: PermissionRule[] = [];
   const forbid: PermissionRule[] = [];
-  const fill = fillPlaceholders(snapshot);
-  const add = (rule: PermissionRule, origin: Omit<Origin, 'rule'>) => {
-    const raw = rule.conditions
-      ? { ...rule, conditions: fill(rule.conditions) as Record<string, unknown> }
-      : { ...rule };
-    origins.set(raw, { ...origin, rule });
+  const lookup = memberLookup({
+    ...snapshot.attributes,
+    id: snapshot.id,
+    role: snapshot.role,
+    teamIds: snapshot.teams.map((t) => t.id),
+  });
+  const add = (rule: PermissionRule, from: Omit<Origin, 'rule'>) => {
+    const raw = withConditions(
+      rule,
+      rule.conditions && fillPlaceholders(rule.conditions, 'member', lookup),
+    );
+    if (!raw) return;
+    const origin = { ...from, rule };
+    if (raw.conditions && hasRequestPlaceholder(raw.conditions)) {
+      templated.push({ rule: raw, origin });
+      return;
+    }
+    origins.set(raw, origin);
     (rule.inverted ? forbid : allow).push(raw);
   };
   for (const rule of snapshot.roleRules ?? []) add(rule, { role: snapshot.role });
   for (const team of snapshot.teams) for (const rule of team.rules) add(rule, { teamId: team.id });
+  return { ability: buildAbility([...allow, ...forbid]), origins, templated };
+}
+
+/**
+ * The rule with its conditions filled in. A placeholder without a value never opens anything: an
+ * allowing rule that needs it is left out (null), a forbidding one forbids without conditions.
+ */
+function withConditions(rule: PermissionRule, filled: unknown): PermissionRule | null {
+  if (rule.conditions === undefined) return { ...rule };
+  if (filled !== MISSING) return { ...rule, conditions: filled as Record<string, unknown> };
+  if (!rule.inverted) return null;
+  const { conditions: _dropped, ...rest } = rule;
+  return { ...rest };
+}
+
+/**
+ * The ability for one decision: the compiled one, or, when some rules read the request, one
+ * built with those rules filled from the caller's values (allowing first, forbidding last).
+ */
+export function abilityFor(
+  policy: Policy,
+  request: RequestValues | undefined,
+): { ability: AppAbility; origins: Map<object, Origin> } {
+  if (policy.templated.length === 0) return policy;
+  const lookup = requestLookup(request ?? {});
+  const origins = new Map(policy.origins);
+  const allow: PermissionRule[] = [];
+  const forbid: PermissionRule[] = [];
+  for (const raw of policy.ability.rules as unknown as PermissionRule[])
+    (raw.inverted ? forbid : allow).push(raw);
+  for (const { rule, origin } of policy.templated) {
+    const raw = withConditions(rule, fillPlaceholders(rule.conditions, 'request', lookup));
+    if (!raw) continue;
+    origins.set(raw, origin);
+    (raw.inverted ? forbid : allow).push(raw);
+  }
   return { ability: buildAbility([...allow, ...forbid]), origins };
 }
 
@@ -120,7 +189,13 @@ export function decide(
   policy: Policy,
   action: string,
   subject: PolicySubject,
-  options: { field?: string; accessRules?: CompiledAccessRules; context?: AccessContext } = {},
+  options: {
+    field?: string;
+    accessRules?: CompiledAccessRules;
+    context?: AccessContext;
+    /** What `${subject.*}`, `${action.*}` and `${context.*}` placeholders read. */
+    request?: RequestValues;
+  } = {},
 ): PolicyDecision {
   const role = policy.snapshot.role;
   let accessRule: { id: string; name: string } | undefined;
@@ -137,8 +212,9 @@ export function decide(
       };
     accessRule = access.rule;
   }
-  const rule = policy.ability.relevantRuleFor(action, subject, options.field);
-  const origin = rule ? policy.origins.get(rule.origin) : undefined;
+  const { ability, origins } = abilityFor(policy, options.request);
+  const rule = ability.relevantRuleFor(action, subject, options.field);
+  const origin = rule ? origins.get(rule.origin) : undefined;
   const allowed = rule !== null && !rule.inverted;
   return {
     allowed,
@@ -158,16 +234,52 @@ export function decide(
   };
 }
 
-/** `${member.id}` and `${member.teamIds}` in condition values, filled in for this principal. */
-function fillPlaceholders(snapshot: PrincipalSnapshot): (value: unknown) => unknown {
-  const teamIds = snapshot.teams.map((t) => t.id);
-  const fill = (value: unknown): unknown => {
-    if (value === '${member.id}') return snapshot.id;
-    if (value === '${member.teamIds}') return teamIds;
-    if (Array.isArray(value)) return value.map(fill);
-    if (typeof value === 'object' && value !== null)
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]));
-    return value;
-  };
-  return fill;
+/**
+ * The actions the policy names for a subject type, for action search: every action of a rule on
+ * that type (or on `all`), and whether a rule grants `manage` (every action) there.
+ */
+export function namedActions(
+  policy: Policy,
+  subjectType: string,
+): { names: string[]; manage: boolean } {
+  const names = new Set<string>();
+  let manage = false;
+  const rules = [
+    ...(policy.ability.rules as unknown as PermissionRule[]),
+    ...policy.templated.map((t) => t.rule),
+  ];
+  for (const rule of rules) {
+    if (rule.inverted) continue;
+    const subjects = Array.isArray(rule.subject) ? rule.subject : [rule.subject];
+    if (!subjects.includes(subjectType) && !subjects.includes('all')) continue;
+    for (const action of Array.isArray(rule.action) ? rule.action : [rule.action]) {
+      if (action === 'manage') manage = true;
+      else names.add(action);
+    }
+  }
+  return { names: [...names], manage };
+}
+
+/**
+ * What the rules allow on a subject type as one Mongo-style query: `{}` for everything, null for
+ * nothing, otherwise `$or` of each allowing rule's conditions, each under `$and` with the
+ * `$nor` of the forbidding rules that take precedence over it (CASL's own flattening).
+ */
+export function allowedQuery(
+  ability: AppAbility,
+  action: string,
+  subjectType: string,
+): Record<string, unknown> | null {
+  return rulesToCondition(
+    ability.rulesFor(action, subjectType),
+    (rule) =>
+      rule.inverted
+        ? { $nor: [rule.conditions ?? {}] }
+        : ((rule.conditions as Record<string, unknown> | undefined) ?? {}),
+    {
+      and: (conditions) => ({ $and: conditions }),
+      or: (conditions) => ({ $or: conditions }),
+      empty: () => ({}),
+    },
+  );
 }

@@ -21,6 +21,7 @@ export const BUILT_IN_SUBJECTS = [
   'ScimToken',
   'SsoConnection',
   'Authorization',
+  'DecisionLog',
 ] as const;
 export type BuiltInSubject = (typeof BUILT_IN_SUBJECTS)[number];
 

@@ -737,6 +737,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenants/{tenantId}/decision-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List logged policy decisions, oldest first, with filters and cursor pagination
+         * @description Only while the tenant's settings.decisionLogs.enabled is on, a sampleRate share of decisions, kept retentionDays.
+         */
+        get: operations["DecisionLogsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tenants/{tenantId}/invitations": {
         parameters: {
             query?: never;
@@ -1421,6 +1441,65 @@ export interface components {
             allowed: boolean;
             reason: components["schemas"]["DecisionReasonDto"];
         };
+        DecisionLogDto: {
+            /** @description As given to the decision (JSON values over 8 KB: { truncated: true }) */
+            action: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            at: string;
+            /** @description As given to the decision (JSON values over 8 KB: { truncated: true }) */
+            context: {
+                [key: string]: unknown;
+            } | null;
+            decision: boolean;
+            /** @example authorize */
+            endpoint: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Why the decision went as it did */
+            reason: {
+                [key: string]: unknown;
+            } | null;
+            requestId: string | null;
+            /** @description As given to the decision (JSON values over 8 KB: { truncated: true }) */
+            resource: {
+                [key: string]: unknown;
+            };
+            /** @description As given to the decision (JSON values over 8 KB: { truncated: true }) */
+            subject: {
+                [key: string]: unknown;
+            };
+        };
+        DecisionLogPageDto: {
+            data: components["schemas"]["DecisionLogDto"][];
+            /** @description Pass it as ?cursor= for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        DecisionLogSettingsDto: {
+            /**
+             * @description Log the tenant's policy decisions
+             * @default false
+             */
+            enabled: boolean;
+            /**
+             * @description Entries older than this many days are deleted
+             * @default 30
+             */
+            retentionDays: number;
+            /**
+             * @description The share of decisions logged: 1 logs every one, 0.1 one in ten
+             * @default 1
+             */
+            sampleRate: number;
+        };
+        DecisionLogSettingsResponseDto: {
+            enabled: boolean;
+            /** @description Entries older than this many days are deleted */
+            retentionDays: number;
+            /** @description The share of decisions logged */
+            sampleRate: number;
+        };
         DecisionReasonDto: {
             /** @description The access rule that refused */
             accessRule?: components["schemas"]["AccessRuleRefDto"];
@@ -2069,6 +2148,7 @@ export interface components {
              *     ]
              */
             allowedIdentityProviders: ("any" | "google" | "microsoft" | "oidc" | "password")[];
+            decisionLogs?: components["schemas"]["DecisionLogSettingsDto"];
             /**
              * @description invitee: only the identity an invitation was sent to may redeem it; anyone_with_link: whoever holds the link
              * @default invitee
@@ -2088,6 +2168,7 @@ export interface components {
         TenantSettingsResponseDto: {
             allowedEntraTenantIds: string[];
             allowedIdentityProviders: ("any" | "google" | "microsoft" | "oidc" | "password")[];
+            decisionLogs: components["schemas"]["DecisionLogSettingsResponseDto"];
             /** @enum {string} */
             invitationRedemption: "invitee" | "anyone_with_link";
             invitationTtlDays: number;
@@ -4573,6 +4654,86 @@ export interface operations {
                 };
             };
             /** @description Requires create on Authorization */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Not found, or not visible to the caller: the two look the same */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    DecisionLogsController_list: {
+        parameters: {
+            query?: {
+                /** @description The action's name (action.name) */
+                actionName?: string;
+                /** @description Opaque cursor from the previous page's nextCursor */
+                cursor?: string;
+                /** @description Only allowed, or only denied */
+                decision?: "true" | "false";
+                limit?: number;
+                /** @description oldest first (the default), or newest first; a cursor continues in its order */
+                order?: "oldest" | "newest";
+                /** @description The X-Request-ID of the request that asked */
+                requestId?: string;
+                /** @description The resource's id (resource.id) */
+                resourceId?: string;
+                /** @description The resource's type (resource.type) */
+                resourceType?: string;
+                /** @description RFC 3339 time; entries at or after it */
+                since?: string;
+                /** @description The subject's id (subject.id) */
+                subjectId?: string;
+                /** @description RFC 3339 time; entries before it */
+                until?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant */
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionLogPageDto"];
+                };
+            };
+            /** @description validation_failed (or malformed_json, invalid_cursor): nothing changed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Missing or invalid credential */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description Requires read on DecisionLog */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -152,6 +152,13 @@ export const enOrganization = {
   'org.settings.password.requireDigit': 'A digit',
   'org.settings.password.requireSymbol': 'A symbol',
   'org.settings.sessionTtlMinutes': 'Session duration (minutes)',
+  'org.settings.decisionLogs': 'Log policy decisions',
+  'org.settings.decisionLogsHelp':
+    'Keep the decisions of the authorize API, with their inputs and reasons, readable by Administrators.',
+  'org.settings.decisionLogSampleRate': 'Share of decisions logged',
+  'org.settings.decisionLogSampleRateHelp':
+    'From 0 to 1: 1 logs every decision, 0.1 about one in ten.',
+  'org.settings.decisionLogRetentionDays': 'Keep decision logs (days)',
   'org.settings.saved': 'Settings saved.',
   'org.settings.lockoutTitle': 'This policy would refuse your own sign-in',
   'org.settings.saveAnyway': 'Save anyway',

@@ -21,7 +21,7 @@ export class AuthzController {
   })
   @ApiOkResponse({ type: DecisionDto })
   authorize(@TenantCtx() ctx: TenantContext, @Body() dto: AuthorizeDto) {
-    return this.authz.authorize(ctx.tenantId, dto);
+    return this.authz.authorize(ctx.tenantId, dto, ctx.meta.requestId);
   }
 
   @Post('batch')
@@ -30,6 +30,6 @@ export class AuthzController {
   @ApiOperation({ summary: 'Up to 100 decisions, answered in order' })
   @ApiOkResponse({ type: DecisionBatchDto })
   batch(@TenantCtx() ctx: TenantContext, @Body() dto: AuthorizeBatchDto) {
-    return this.authz.batch(ctx.tenantId, dto.checks);
+    return this.authz.batch(ctx.tenantId, dto.checks, ctx.meta.requestId);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decide, type PolicyDecision } from '#policy';
 import { AccessRulesService } from '../access-rules/index.js';
+import { DecisionLogService } from '../decision-logs/index.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -20,9 +21,40 @@ export class AuthzService {
   constructor(
     private readonly policies: PolicyService,
     private readonly accessRules: AccessRulesService,
+    private readonly decisionLogs: DecisionLogService,
   ) {}
 
-  async authorize(tenantId: string, check: AuthorizeDto, field = ''): Promise<AuthorizeResult> {
+  /**
+   * The decision, logged when the tenant keeps decision logs (`requestId`: the caller's
+   * X-Request-ID, or the id this server gave the request). Refused input is not a decision and
+   * is not logged.
+   */
+  async authorize(
+    tenantId: string,
+    check: AuthorizeDto,
+    requestId: string | null = null,
+    endpoint = 'authorize',
+    field = '',
+  ): Promise<AuthorizeResult> {
+    const result = await this.decide(tenantId, check, field);
+    this.decisionLogs.record(tenantId, {
+      requestId,
+      endpoint,
+      decision: result.allowed,
+      subject: { type: 'member', id: check.memberId },
+      action: { name: check.action, ...(check.field ? { field: check.field } : {}) },
+      resource: check.subject,
+      context: check.context ?? null,
+      reason: result.reason,
+    });
+    return result;
+  }
+
+  private async decide(
+    tenantId: string,
+    check: AuthorizeDto,
+    field: string,
+  ): Promise<AuthorizeResult> {
     const { type, ...attributes } = check.subject;
     if (typeof type !== 'string' || type.length === 0 || type.length > 64) {
       throw fieldErrors([
@@ -58,10 +90,16 @@ export class AuthzService {
     );
   }
 
-  async batch(tenantId: string, checks: AuthorizeDto[]): Promise<{ results: AuthorizeResult[] }> {
+  async batch(
+    tenantId: string,
+    checks: AuthorizeDto[],
+    requestId: string | null = null,
+  ): Promise<{ results: AuthorizeResult[] }> {
     const results: AuthorizeResult[] = [];
     for (const [i, check] of checks.entries())
-      results.push(await this.authorize(tenantId, check, `checks.${i}.`));
+      results.push(
+        await this.authorize(tenantId, check, requestId, 'authorize.batch', `checks.${i}.`),
+      );
     return { results };
   }
 }

@@ -23,7 +23,8 @@ const received = new Counter({
 /**
  * What changed: a session, every session of an account, a tenant's access rules, whatever decides
  * a tenant's permissions (roles, memberships, teams, grants: `policy`), a revoked credential (an
- * API key, personal key or SCIM token, by id), or (after a lost connection) anything.
+ * API key, personal key or SCIM token, by id), a tenant's settings (`tenant_settings`, by tenant
+ * id), or (after a lost connection) anything.
  */
 export type Invalidation =
   | { kind: 'session'; id: string }
@@ -31,6 +32,7 @@ export type Invalidation =
   | { kind: 'access_rules'; id: string }
   | { kind: 'policy'; id: string }
   | { kind: 'credential'; id: string }
+  | { kind: 'tenant_settings'; id: string }
   | { kind: 'all' };
 
 type Listener = (event: Invalidation) => void;

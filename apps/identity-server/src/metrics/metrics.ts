@@ -55,6 +55,19 @@ export const rateLimitRefusals = new Counter({
   registers: [registry],
 });
 
+/** Decision log entries written, and those dropped (buffer full, or a failed write). */
+export const decisionLogsWritten = new Counter({
+  name: 'identity_decision_logs_written_total',
+  help: 'Decision log entries written to the database',
+  registers: [registry],
+});
+
+export const decisionLogsDropped = new Counter({
+  name: 'identity_decision_logs_dropped_total',
+  help: 'Decision log entries dropped: the buffer was full or their write failed',
+  registers: [registry],
+});
+
 const scimOperations = new Counter({
   name: 'identity_scim_operations_total',
   help: 'SCIM requests by resource type (Users, Groups, Schemas, …), method and status code',

@@ -14,6 +14,8 @@ import { RateLimits1796168671978 } from './1796168671978-RateLimits.js';
 import { EmailTokens1796176038081 } from './1796176038081-EmailTokens.js';
 import { Sso1796176055178 } from './1796176055178-Sso.js';
 import { SsoConnections1796176157690 } from './1796176157690-SsoConnections.js';
+import { DecisionLogs1796300000000 } from './1796300000000-DecisionLogs.js';
+import { MemberPolicyAttributes1796300000100 } from './1796300000100-MemberPolicyAttributes.js';
 
 /** Applied in this order; append new migrations at the end (`npm run migration:generate -- Name`). */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -32,4 +34,6 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   EmailTokens1796176038081,
   Sso1796176055178,
   SsoConnections1796176157690,
+  DecisionLogs1796300000000,
+  MemberPolicyAttributes1796300000100,
 ];

@@ -19,6 +19,15 @@ export interface PasswordPolicy {
   preventReuse: number;
 }
 
+/** Decision logs of the tenant's policy decisions (decision-logs/): off unless turned on. */
+export interface DecisionLogSettings {
+  enabled: boolean;
+  /** The share of decisions logged, 0 to 1. */
+  sampleRate: number;
+  /** Entries older than this are deleted. */
+  retentionDays: number;
+}
+
 export interface TenantSettings {
   invitationTtlDays: number;
   maxMembers: number;
@@ -29,6 +38,7 @@ export interface TenantSettings {
   sessionTtlMinutes: number;
   mfaRequired: boolean;
   passwordPolicy: PasswordPolicy;
+  decisionLogs: DecisionLogSettings;
 }
 
 /** Bounds enforced on write; the DTOs and the OpenAPI document read them from here. */
@@ -38,6 +48,8 @@ export const SETTING_BOUNDS = {
   sessionTtlMinutes: { min: 5, max: 43_200 },
   passwordMinLength: { min: 8, max: 128 },
   preventReuse: { min: 0, max: 24 },
+  decisionLogSampleRate: { min: 0, max: 1 },
+  decisionLogRetentionDays: { min: 1, max: 365 },
 } as const;
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -56,6 +68,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
     requireSymbol: false,
     preventReuse: 0,
   },
+  decisionLogs: { enabled: false, sampleRate: 1, retentionDays: 30 },
 };
 
 type DeepPartial<T> = {
@@ -69,14 +82,18 @@ export function mergeSettings(
   patch: TenantSettingsPatch | undefined,
 ): TenantSettings {
   if (!patch) return structuredClone(base);
-  const { passwordPolicy, ...rest } = patch;
-  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const policy = Object.fromEntries(
-    Object.entries(passwordPolicy ?? {}).filter(([, v]) => v !== undefined),
-  );
+  const { passwordPolicy, decisionLogs, ...rest } = patch;
+  const definedOf = (o: object | undefined) =>
+    Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined));
   return {
     ...structuredClone(base),
-    ...defined,
-    passwordPolicy: { ...base.passwordPolicy, ...policy },
+    ...definedOf(rest),
+    passwordPolicy: { ...base.passwordPolicy, ...definedOf(passwordPolicy) },
+    // Stored settings from before decision logs have none: the defaults fill them in.
+    decisionLogs: {
+      ...DEFAULT_SETTINGS.decisionLogs,
+      ...base.decisionLogs,
+      ...definedOf(decisionLogs),
+    },
   };
 }

@@ -13,6 +13,16 @@ describe('tenant settings', () => {
     expect(merged.passwordPolicy).toEqual({ ...DEFAULT_SETTINGS.passwordPolicy, minLength: 16 });
   });
 
+  it('merge the decision log settings, and fill them in on settings stored without them', () => {
+    const merged = mergeSettings(DEFAULT_SETTINGS, { decisionLogs: { enabled: true } });
+    expect(merged.decisionLogs).toEqual({ enabled: true, sampleRate: 1, retentionDays: 30 });
+    const { decisionLogs: _, ...older } = DEFAULT_SETTINGS;
+    const stored = mergeSettings(older as typeof DEFAULT_SETTINGS, {
+      decisionLogs: { sampleRate: 0.5 },
+    });
+    expect(stored.decisionLogs).toEqual({ enabled: false, sampleRate: 0.5, retentionDays: 30 });
+  });
+
   it('do not share state with the defaults', () => {
     const merged = mergeSettings(DEFAULT_SETTINGS, undefined);
     merged.allowedIdentityProviders.push('google');

@@ -15,6 +15,7 @@ import { signInSatisfies } from '../tenancy/sign-in-policy.js';
 import { TenantEntity } from '../tenancy/tenant.entity.js';
 import { lockTenant } from '../tenancy/tenant-lock.js';
 import { MembershipsService } from '../members/index.js';
+import { InvalidationService } from '../database/invalidation.service.js';
 
 export interface TenantView {
   id: string;
@@ -38,6 +39,7 @@ export class TenantsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly memberships: MembershipsService,
+    private readonly invalidation: InvalidationService,
   ) {}
 
   async exists(id: string): Promise<boolean> {
@@ -163,6 +165,8 @@ export class TenantsService {
           meta,
           changes,
         });
+        // Caches of a tenant's settings (decision logs read theirs per decision) drop it on commit.
+        await this.invalidation.announce(em, { kind: 'tenant_settings', id });
         return toView(next);
       });
     } catch (error) {

@@ -68,6 +68,9 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
   const [rules, setRules] = useState<PasswordRule[]>(
     PASSWORD_RULES.filter((r) => s.passwordPolicy[r]),
   );
+  const [logsEnabled, setLogsEnabled] = useState(s.decisionLogs.enabled);
+  const [sampleRate, setSampleRate] = useState<number | string>(s.decisionLogs.sampleRate);
+  const [retention, setRetention] = useState<number | string>(s.decisionLogs.retentionDays);
   const [saved, setSaved] = useState(false);
 
   const save = useMutation({
@@ -93,6 +96,11 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
               maxMembers: Number(maxMembers),
               mfaRequired,
               sessionTtlMinutes: Number(sessionTtl),
+              decisionLogs: {
+                enabled: logsEnabled,
+                sampleRate: Number(sampleRate),
+                retentionDays: Number(retention),
+              },
             },
             ...(confirm ? { confirm: true } : {}),
           },
@@ -216,6 +224,32 @@ function SettingsForm({ tenant }: { tenant: Tenant }) {
             value={sessionTtl}
             onChange={setSessionTtl}
           />
+          <Switch
+            label={t('org.settings.decisionLogs')}
+            description={hint(t('org.settings.decisionLogsHelp'))}
+            checked={logsEnabled}
+            onChange={(e) => setLogsEnabled(e.currentTarget.checked)}
+          />
+          <Group grow align="start">
+            <NumberInput
+              label={t('org.settings.decisionLogSampleRate')}
+              description={hint(t('org.settings.decisionLogSampleRateHelp'))}
+              min={0}
+              max={1}
+              step={0.1}
+              decimalScale={4}
+              value={sampleRate}
+              onChange={setSampleRate}
+            />
+            <NumberInput
+              label={t('org.settings.decisionLogRetentionDays')}
+              min={1}
+              max={365}
+              allowDecimal={false}
+              value={retention}
+              onChange={setRetention}
+            />
+          </Group>
           {lockout ? (
             <Alert color="red" variant="light" role="alert" title={t('org.settings.lockoutTitle')}>
               <Stack gap="sm">

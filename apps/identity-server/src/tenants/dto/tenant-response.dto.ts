@@ -27,6 +27,20 @@ export class PasswordPolicyResponseDto {
   preventReuse!: number;
 }
 
+export class DecisionLogSettingsResponseDto {
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({
+    ...range(SETTING_BOUNDS.decisionLogSampleRate),
+    description: 'The share of decisions logged',
+  })
+  sampleRate!: number;
+  @ApiProperty({
+    ...range(SETTING_BOUNDS.decisionLogRetentionDays),
+    description: 'Entries older than this many days are deleted',
+  })
+  retentionDays!: number;
+}
+
 export class TenantSettingsResponseDto {
   @ApiProperty(range(SETTING_BOUNDS.invitationTtlDays)) invitationTtlDays!: number;
   @ApiProperty(range(SETTING_BOUNDS.maxMembers)) maxMembers!: number;
@@ -37,6 +51,8 @@ export class TenantSettingsResponseDto {
   @ApiProperty(range(SETTING_BOUNDS.sessionTtlMinutes)) sessionTtlMinutes!: number;
   @ApiProperty() mfaRequired!: boolean;
   @ApiProperty({ type: PasswordPolicyResponseDto }) passwordPolicy!: PasswordPolicyResponseDto;
+  @ApiProperty({ type: DecisionLogSettingsResponseDto })
+  decisionLogs!: DecisionLogSettingsResponseDto;
 }
 
 export class TenantDto {

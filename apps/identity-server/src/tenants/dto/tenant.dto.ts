@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsNumber,
   IsObject,
   IsString,
   Matches,
@@ -55,6 +56,37 @@ export class PasswordPolicyDto {
   @Min(SETTING_BOUNDS.preventReuse.min)
   @Max(SETTING_BOUNDS.preventReuse.max)
   preventReuse?: number;
+}
+
+export class DecisionLogSettingsDto {
+  @ApiPropertyOptional({ default: false, description: "Log the tenant's policy decisions" })
+  @Absent()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({
+    minimum: SETTING_BOUNDS.decisionLogSampleRate.min,
+    maximum: SETTING_BOUNDS.decisionLogSampleRate.max,
+    default: 1,
+    description: 'The share of decisions logged: 1 logs every one, 0.1 one in ten',
+  })
+  @Absent()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(SETTING_BOUNDS.decisionLogSampleRate.min)
+  @Max(SETTING_BOUNDS.decisionLogSampleRate.max)
+  sampleRate?: number;
+
+  @ApiPropertyOptional({
+    minimum: SETTING_BOUNDS.decisionLogRetentionDays.min,
+    maximum: SETTING_BOUNDS.decisionLogRetentionDays.max,
+    default: 30,
+    description: 'Entries older than this many days are deleted',
+  })
+  @Absent()
+  @IsInt()
+  @Min(SETTING_BOUNDS.decisionLogRetentionDays.min)
+  @Max(SETTING_BOUNDS.decisionLogRetentionDays.max)
+  retentionDays?: number;
 }
 
 export class TenantSettingsDto {
@@ -128,6 +160,13 @@ export class TenantSettingsDto {
   @ValidateNested()
   @Type(() => PasswordPolicyDto)
   passwordPolicy?: PasswordPolicyDto;
+
+  @ApiPropertyOptional({ type: DecisionLogSettingsDto })
+  @Absent()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DecisionLogSettingsDto)
+  decisionLogs?: DecisionLogSettingsDto;
 }
 
 export class CreateTenantDto {
