@@ -6,9 +6,17 @@
  *     outside baseline. Targets: libs/policy >= 0.5x bare CASL and >= 2x casbin.
  *  2. Resolving a member's effective permissions with a team tree 8 levels deep and 1,000 teams:
  *     time per resolution and SQL statements per resolution (target: one, or a cache hit).
- *  3. POST /authorize over HTTP against the server as `npm start` runs it (a child process), with
- *     autocannon at 32 connections: requests/s and p99. Target: >= 3,000/s, p99 < 15 ms.
- * Uses DATABASE_URL, or an embedded PostgreSQL in a temporary folder.
+ *  3. Over HTTP against the server as `npm start` runs it (a child process), autocannon at 32
+ *     connections, one table: GET /health/live (no database, no decision: the in-run baseline),
+ *     POST /authorize, our AuthZEN 1.0 evaluation and evaluations (batches of 100) on the
+ *     interop's Todo scenario set up through the public API, and Cerbos's AuthZEN API (npm
+ *     @cerbos/cerbos-linux-x64, installed into the temporary folder) on the same scenario.
+ *     Both PDPs must answer the scenario's 40 decisions right before they are measured.
+ *     Targets: /authorize and single evaluations >= 0.5x /health/live; batches >= 20,000
+ *     decisions/s; >= 2x Cerbos's throughput at a lower p99.
+ * Uses DATABASE_URL, or an embedded PostgreSQL in a temporary folder. BENCH_SECONDS (10) and
+ * BENCH_WARMUP (2) set each measurement's length; BENCH_ONLY=decisions,
+ * resolution or http runs that section alone.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -31,6 +39,19 @@ import { InvalidationService } from '../apps/identity-server/src/database/invali
 import { PolicyService } from '../apps/identity-server/src/policy/policy.service.js';
 import { serverArgs } from './server-args.js';
 import { signUp } from './signup.js';
+import {
+  startCerbos,
+  todoEvaluations,
+  TODO_ROLES,
+  TODO_USERS,
+  type Evaluation,
+} from './authzen-todo.js';
+
+/** Seconds of each HTTP measurement (BENCH_SECONDS), after a warm-up (BENCH_WARMUP). */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const CONNECTIONS = 32;
+const BATCH = 100;
 
 const editorRules: PermissionRule[] = [
   { action: ['read', 'update'], subject: 'Document', conditions: { ownerId: '${member.id}' } },
@@ -269,7 +290,9 @@ async function resolution(url: string): Promise<void> {
 }
 
 async function http(url: string, dir: string): Promise<void> {
-  console.log('\n3. POST /authorize over HTTP, 32 connections, 10 s (server in its own process)');
+  console.log(
+    `\n3. over HTTP, ${CONNECTIONS} connections, ${SECONDS} s each after a ${WARMUP} s warm-up (server in its own process)`,
+  );
   const port = await freePort();
   const operatorKey = randomBytes(32).toString('hex');
   const child = spawn(
@@ -366,29 +389,239 @@ async function http(url: string, dir: string): Promise<void> {
     const check = await call('POST', `${t}/authorize`, JSON.parse(body), String(key.key));
     if (!check.allowed)
       throw new Error(`the benchmark decision is not allowed: ${JSON.stringify(check)}`);
-    const run = (duration: number) =>
-      autocannon({
-        url: `${base}${t}/authorize`,
-        method: 'POST',
-        connections: 32,
-        duration,
-        headers: { authorization: `Bearer ${String(key.key)}`, 'content-type': 'application/json' },
-        body,
-      });
-    await run(2); // warm-up
-    const result = await run(10);
-    const rps = result.requests.average;
-    const p99 = result.latency.p99;
-    console.log(
-      `   ${Math.round(rps).toLocaleString('en')} requests/s, p50 ${result.latency.p50} ms, p99 ${p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
-    );
-    console.log(
-      `   target >= 3,000/s: ${rps >= 3000 ? 'met' : 'missed'}; p99 < 15 ms: ${p99 < 15 ? 'met' : 'missed'}`,
-    );
+    const apiKey = String(key.key);
+    const live = await load({ url: `${base}/health/live` });
+    const authorize = await load({ url: `${base}${t}/authorize`, token: apiKey, body });
+    const rows: Row[] = [
+      { name: 'GET /health/live (no DB, no decision)', ...live, decisions: live.rps },
+      { name: 'POST /authorize', ...authorize, decisions: authorize.rps },
+    ];
+    const authzen = await ourAuthzen(call, base);
+    rows.push(...authzen);
+    const cerbos = await cerbosAuthzen(dir);
+    if (cerbos) rows.push(cerbos);
+    report(rows, live.rps);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
   }
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+interface Row extends Load {
+  name: string;
+  decisions: number;
+  target?: string;
+}
+
+/** One autocannon measurement after a warm-up; any non-2xx answer or error fails the bench. */
+async function load(options: { url: string; token?: string; body?: string }): Promise<Load> {
+  const run = (duration: number) =>
+    autocannon({
+      url: options.url,
+      method: options.body ? 'POST' : 'GET',
+      connections: CONNECTIONS,
+      duration,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(options.body ? { body: options.body } : {}),
+    });
+  if (WARMUP > 0) await run(WARMUP);
+  const result = await run(SECONDS);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+/** POSTs JSON and returns the parsed answer, or null on a 404 (the route does not exist). */
+async function post(url: string, body: unknown, token?: string): Promise<any> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 404) return null;
+  if (res.status >= 300) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Every evaluation of the scenario, one by one and as one batch: any wrong decision throws. */
+async function checkScenario(
+  label: string,
+  url: string,
+  cases: { request: Evaluation; expected: boolean }[],
+  token?: string,
+): Promise<boolean> {
+  const wrong: string[] = [];
+  for (const { request, expected } of cases) {
+    const answer = await post(`${url}/evaluation`, request, token);
+    if (answer === null) return false;
+    if (answer.decision !== expected)
+      wrong.push(`${JSON.stringify(request)} -> ${JSON.stringify(answer)}, expected ${expected}`);
+  }
+  const batch = await post(
+    `${url}/evaluations`,
+    { evaluations: cases.map((c) => c.request) },
+    token,
+  );
+  const decisions = (batch?.evaluations ?? []).map((e: { decision: unknown }) => e.decision);
+  if (JSON.stringify(decisions) !== JSON.stringify(cases.map((c) => c.expected)))
+    wrong.push(`the batch answered ${JSON.stringify(batch)}`);
+  if (wrong.length > 0)
+    throw new Error(`${label} answers the Todo scenario wrongly:\n  ${wrong.join('\n  ')}`);
+  console.log(`   ${label}: the ${cases.length} Todo decisions are right, one by one and batched`);
+  return true;
+}
+
+/** The request that is measured: an editor updating their own todo (the condition matches). */
+const measured = (cases: { request: Evaluation; expected: boolean }[]) =>
+  cases.find(
+    (c) =>
+      c.request.action.name === 'can_update_todo' &&
+      c.expected &&
+      c.request.subject.id === TODO_USERS.morty!.pid,
+  )!.request;
+
+/**
+ * The Todo scenario in our server through its public API (custom roles whose editor rule names
+ * ${member.email}, members created over SCIM with the users' PIDs as externalId), then single
+ * evaluations and batches of 100. Skipped with a message while the AuthZEN routes are missing.
+ */
+async function ourAuthzen(
+  call: (
+    method: string,
+    path: string,
+    body: unknown,
+    token?: string,
+  ) => Promise<Record<string, any>>,
+  base: string,
+): Promise<Row[]> {
+  const tenant = await call('POST', '/api/v1/tenants', { name: `Todo ${Date.now()}` });
+  const t = `/api/v1/tenants/${tenant.id}`;
+  for (const role of TODO_ROLES)
+    await call('POST', `${t}/roles`, {
+      key: role.key,
+      name: role.key,
+      permissions: role.permissions,
+    });
+  const scim = await call('POST', `${t}/scim-tokens`, { name: 'bench' });
+  for (const [name, user] of Object.entries(TODO_USERS)) {
+    const res = await fetch(`${base}/scim/v2/Users`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${String(scim.token)}`,
+        'content-type': 'application/scim+json',
+      },
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: name,
+        externalId: user.pid,
+        active: true,
+        emails: [{ value: user.email, type: 'work', primary: true }],
+      }),
+    });
+    if (res.status !== 201)
+      throw new Error(`SCIM POST /Users ${name}: ${res.status} ${await res.text()}`);
+    const created = (await res.json()) as { id: string };
+    const role = TODO_ROLES.find((r) => r.role === user.role)!.key;
+    await call('PATCH', `${t}/members/${created.id}`, { role });
+  }
+  const key = String((await call('POST', `${t}/api-keys`, { name: 'pep', role: 'developer' })).key);
+  const url = `${base}${t}/access/v1`;
+  const cases = todoEvaluations(false);
+  if (!(await checkScenario('our AuthZEN', url, cases, key))) {
+    console.log(
+      `   our AuthZEN: POST ${t.replace(String(tenant.id), '{t}')}/access/v1/evaluation answers 404 (not merged yet): skipped`,
+    );
+    return [];
+  }
+  const single = await load({
+    url: `${url}/evaluation`,
+    token: key,
+    body: JSON.stringify(measured(cases)),
+  });
+  const evaluations = Array.from({ length: BATCH }, (_, i) => cases[i % cases.length]!.request);
+  const batch = await load({
+    url: `${url}/evaluations`,
+    token: key,
+    body: JSON.stringify({ evaluations }),
+  });
+  return [
+    { name: 'AuthZEN evaluation (ours)', ...single, decisions: single.rps },
+    { name: `AuthZEN evaluations x${BATCH} (ours)`, ...batch, decisions: batch.rps * BATCH },
+  ];
+}
+
+/** Cerbos's AuthZEN API with the same scenario and the same measured request. */
+async function cerbosAuthzen(dir: string): Promise<Row | null> {
+  const cerbos = await startCerbos(dir);
+  if (typeof cerbos === 'string') {
+    console.log(`   Cerbos: ${cerbos}: skipped`);
+    return null;
+  }
+  try {
+    const cases = todoEvaluations(true);
+    if (!(await checkScenario('Cerbos AuthZEN', `${cerbos.base}/access/v1`, cases)))
+      throw new Error('Cerbos has no /access/v1/evaluation');
+    const single = await load({
+      url: `${cerbos.base}/access/v1/evaluation`,
+      body: JSON.stringify(measured(cases)),
+    });
+    return { name: 'AuthZEN evaluation (Cerbos)', ...single, decisions: single.rps };
+  } finally {
+    await cerbos.stop();
+  }
+}
+
+function report(rows: Row[], liveRps: number): void {
+  const n = (x: number) => Math.round(x).toLocaleString('en');
+  const ratio = (r: Row) => r.rps / liveRps;
+  const find = (prefix: string) => rows.find((r) => r.name.startsWith(prefix));
+  const authorize = find('POST /authorize');
+  const single = find('AuthZEN evaluation (ours)');
+  const batch = find('AuthZEN evaluations');
+  const cerbos = find('AuthZEN evaluation (Cerbos)');
+  const met = (ok: boolean) => (ok ? 'met' : 'missed');
+  if (authorize) authorize.target = `>= 0.5x live: ${met(ratio(authorize) >= 0.5)}`;
+  if (single) single.target = `>= 0.5x live: ${met(ratio(single) >= 0.5)}`;
+  if (batch) batch.target = `>= 20,000 decisions/s: ${met(batch.decisions >= 20_000)}`;
+  const header = ['', 'requests/s', 'decisions/s', 'p50 ms', 'p99 ms', 'x live', 'target'];
+  const table = [
+    header,
+    ...rows.map((r) => [
+      r.name,
+      n(r.rps),
+      n(r.decisions),
+      String(r.p50),
+      String(r.p99),
+      ratio(r).toFixed(2),
+      r.target ?? '',
+    ]),
+  ];
+  const widths = header.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  console.log('');
+  for (const row of table)
+    console.log(
+      '   ' +
+        row
+          .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+          .join('  '),
+    );
+  if (single && cerbos) {
+    const times = single.rps / cerbos.rps;
+    console.log(
+      `   ours / Cerbos (single evaluation): ${times.toFixed(2)}x the throughput, p99 ${single.p99} ms vs ${cerbos.p99} ms; target >= 2x at a lower p99: ${met(times >= 2 && single.p99 < cerbos.p99)}`,
+    );
+  } else console.log('   ours / Cerbos: not measured (see above)');
 }
 
 async function main(): Promise<void> {
@@ -398,9 +631,10 @@ async function main(): Promise<void> {
     : await startEmbeddedPostgres({ dataDir: dir, database: 'bench', log: (m) => console.log(m) });
   const url = process.env.DATABASE_URL ?? embedded!.url;
   try {
-    await decisions();
-    await resolution(url);
-    await http(url, dir);
+    const only = process.env.BENCH_ONLY;
+    if (!only || only === 'decisions') await decisions();
+    if (!only || only === 'resolution') await resolution(url);
+    if (!only || only === 'http') await http(url, dir);
   } finally {
     await embedded?.stop();
     await rm(dir, { recursive: true, force: true });
