@@ -4,11 +4,12 @@ import { roleMatrixMarkdown, withRoleMatrix } from './matrix.js';
 describe('published role matrix', () => {
   it('covers every built-in subject and role', () => {
     const table = roleMatrixMarkdown();
-    expect(table.split('\n')).toHaveLength(14);
+    expect(table.split('\n')).toHaveLength(15);
     expect(table).toContain('| Tenant | all | — | — | — | — | — |');
     expect(table).toContain('| ApiKey | all | — | all | — | — | — |');
     expect(table).toContain('| SsoConnection | all | — | — | — | — | — |');
     expect(table).toContain('| DecisionLog | all | — | — | — | — | — |');
+    expect(table).toContain('| Resource | all | — | — | — | — | — |');
   });
 
   it('in the README is the one the code defines (run `npm run docs:roles` after changing roles)', () => {
