@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import {
   Body,
   Controller,
@@ -25,6 +25,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Permission } from '../common/decorators.js';
+import { DomainException, ErrorCode } from '../common/errors.js';
 import { ApiTenantParam } from '../common/openapi.js';
 import { TenantCtx, type TenantContext } from '../common/request-context.js';
 import {
@@ -70,7 +71,13 @@ export class ResourcesController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const body = request.body as Readable;
+    // Only the NDJSON parser hands over a stream; a JSON body or none is not an import.
+    if (!(request.body instanceof Readable))
+      throw new DomainException(
+        ErrorCode.UnsupportedMediaType,
+        'Send the resources as NDJSON lines with Content-Type: application/x-ndjson',
+      );
+    const body = request.body;
     if (!accept?.includes('application/x-ndjson')) return runImport(this.catalog, ctx, body);
     const out = new PassThrough();
     void reply.header('content-type', 'application/x-ndjson');
