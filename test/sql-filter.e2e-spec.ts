@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { buildAbility, rulesToMongoQuery, toSqlFilter, type PermissionRule } from '#policy';
+import { allowedQuery, buildAbility, toSqlFilter, type PermissionRule } from '#policy';
 
 /**
  * libs/policy's toSqlFilter against the real PostgreSQL: for sample catalog rows and rule sets,
@@ -209,7 +209,7 @@ describe('toSqlFilter against PostgreSQL and CASL', () => {
 
   it.each(RULE_SETS.map((s) => [s.name, s] as const))('%s', async (_name, set) => {
     const ability = buildAbility(set.rules);
-    const query = rulesToMongoQuery(ability, 'read', 'doc');
+    const query = allowedQuery(ability, 'read', 'doc');
     const casl = ROWS.filter((r) => ability.can('read', subjectOf(r)))
       .map((r) => r.id)
       .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -13,13 +13,10 @@
  * and comparisons use JavaScript's `a === b ? 0 : a > b ? 1 : -1`, so `$lt`/`$lte` accept a
  * missing field and `$gt`/`$gte` do not.
  *
- * `$or`, `$and` and `$nor` are read as the logic rulesToMongoQuery builds. Inside one rule's
+ * `$or`, `$and` and `$nor` are read as the logic allowedQuery (policy.ts) builds. Inside one rule's
  * conditions CASL's matcher would not read them so (it never matches them), but the server
  * refuses such rules (permission-rules.ts: a condition names attributes, then operators).
  */
-
-import { rulesToCondition } from '@casl/ability/extra';
-import type { AppAbility } from './ability.js';
 
 /** How a condition's field is stored: a text column, or a path in a jsonb document. */
 export type SqlColumn = { kind: 'text'; sql: string } | { kind: 'jsonb'; sql: string };
@@ -261,33 +258,10 @@ class Translator {
 }
 
 /**
- * The SQL for `rulesToQuery(ability, action, type, r => r.inverted ? { $nor: [r.conditions] } :
- * r.conditions)`: `null` (nothing allowed) is FALSE, `{}` (everything) TRUE, and `{ $or, $and }`
- * the rules. A superset of CASL's answer; exact for the operators and shapes documented above.
+ * The SQL for `allowedQuery(ability, action, type)` (policy.ts): `null` (nothing allowed) is
+ * FALSE, `{}` (everything) TRUE, and `{ $or, $and, $nor }` the rules. A superset of CASL's answer; exact for the operators and shapes documented above.
  */
 export function toSqlFilter(query: Record<string, unknown> | null, ctx: SqlFilterContext): string {
   if (query === null) return 'FALSE';
   return new Translator(ctx).conditions(query, 'superset');
-}
-
-/**
- * The Mongo-shaped query of the rules that let `action` on `subjectType` (CASL 7 has no
- * `rulesToQuery`; this is its shape on `rulesToCondition`): `null` when nothing is allowed, `{}`
- * when everything is, else `$or` of allowing rules, each `$and`-bound by the forbidding rules
- * above it as `{ $nor: [conditions] }`.
- */
-export function rulesToMongoQuery(
-  ability: AppAbility,
-  action: string,
-  subjectType: string,
-): Record<string, unknown> | null {
-  return rulesToCondition<AppAbility, Record<string, unknown>, Record<string, unknown>>(
-    ability.rulesFor(action, subjectType),
-    (rule) => (rule.inverted ? { $nor: [rule.conditions ?? {}] } : (rule.conditions ?? {})),
-    {
-      and: (conditions) => ({ $and: conditions }),
-      or: (conditions) => ({ $or: conditions }),
-      empty: () => ({}),
-    },
-  );
 }
