@@ -1,12 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { decide, type PolicyDecision } from '#policy';
+import { decide, type PolicyDecision, type PolicySubject } from '#policy';
 import { AccessRulesService } from '../access-rules/index.js';
 import { DecisionLogService } from '../decision-logs/index.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { fieldErrors } from '../common/problem.filter.js';
-import { PolicyService } from '../policy/policy.service.js';
+import { PolicyService, type MemberPolicy } from '../policy/policy.service.js';
 import type { AuthorizeDto } from './dto/authorize.dto.js';
 import { isMembershipStatus, MEMBERSHIP_STATUS } from '../members/index.js';
+
+/**
+ * A member's decision: one whose membership grants no access (suspended, removed) is refused
+ * before the policy is asked, with `member_not_active`. `/authorize` and AuthZEN both decide here.
+ */
+export function decideForMember(
+  member: MemberPolicy,
+  action: string,
+  subject: PolicySubject,
+  options: Parameters<typeof decide>[3],
+): AuthorizeResult {
+  if (!isMembershipStatus(member.status) || !MEMBERSHIP_STATUS[member.status].hasAccess)
+    return {
+      allowed: false,
+      reason: { code: 'member_not_active', role: member.policy.snapshot.role },
+    };
+  return decide(member.policy, action, subject, options);
+}
 
 export type AuthorizeResult =
   PolicyDecision | { allowed: false; reason: { code: 'member_not_active'; role: string } };
@@ -70,13 +88,8 @@ export class AuthzService {
         ErrorCode.MemberNotFound,
         `No member ${check.memberId} in this tenant`,
       );
-    if (!isMembershipStatus(member.status) || !MEMBERSHIP_STATUS[member.status].hasAccess)
-      return {
-        allowed: false,
-        reason: { code: 'member_not_active', role: member.policy.snapshot.role },
-      };
-    return decide(
-      member.policy,
+    return decideForMember(
+      member,
       check.action,
       { ...attributes, type },
       {

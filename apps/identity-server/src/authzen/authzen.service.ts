@@ -3,15 +3,13 @@ import {
   abilityFor,
   allowedQuery,
   BUILT_IN_ACTIONS,
-  decide,
   namedActions,
   type CompiledAccessRules,
-  type PolicyDecision,
   type RequestValues,
   type RuleProblem,
 } from '#policy';
 import { AccessRulesService } from '../access-rules/index.js';
-import { isMembershipStatus, MEMBERSHIP_STATUS } from '../members/index.js';
+import { decideForMember, type AuthorizeResult } from '../authz/index.js';
 import { PolicyService, type MemberPolicy } from '../policy/policy.service.js';
 import { CatalogService } from '../resources/index.js';
 import { DecisionLogService } from '../decision-logs/index.js';
@@ -191,11 +189,8 @@ export class AuthzenService {
       context?: AzContext;
     },
     accessRules: CompiledAccessRules,
-  ): PolicyDecision | { allowed: false; reason: { code: 'member_not_active'; role: string } } {
-    const role = member.policy.snapshot.role;
-    if (!isMembershipStatus(member.status) || !MEMBERSHIP_STATUS[member.status].hasAccess)
-      return { allowed: false, reason: { code: 'member_not_active', role } };
-    return decide(member.policy, action, resource, {
+  ): AuthorizeResult {
+    return decideForMember(member, action, resource, {
       accessRules,
       context: accessContext(r.context),
       request: requestValues(r),
