@@ -8,3 +8,4 @@ export {
   type TeamWithMembers,
 } from './teams.service.js';
 export type { DirectMember } from './teams.repository.js';
+export { TeamEntity } from './team.entity.js';
