@@ -26,6 +26,7 @@ import {
   forbiddenQueryKey,
   hasPrototypeKey,
   jsonDepthExceeds,
+  parsePlainJson,
 } from './common/json-body.js';
 import { NO_STORE, securityHeaders } from './common/security-headers.js';
 import { badStrings, invalidStrings } from './common/strings.js';
@@ -119,6 +120,11 @@ export async function createApp(
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (jsonDepthExceeds(text)) {
       done(bodyTooDeep(), undefined);
+      return;
+    }
+    const plain = parsePlainJson(text);
+    if (plain) {
+      done(null, plain.value);
       return;
     }
     void parseJson(request, text, (error: Error | null, value?: unknown) => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { canGrantRole } from '#policy';
-import type { CursorKey } from '#database';
+import type { CursorKey, PresentedSecret } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
@@ -100,7 +100,10 @@ export class ApiKeysService {
   }
 
   /** The live key that matches the credential (compared in constant time); null otherwise. */
-  async authenticate(prefix: string, credential: string): Promise<AuthenticatedKey | null> {
+  async authenticate(
+    prefix: string,
+    credential: PresentedSecret,
+  ): Promise<AuthenticatedKey | null> {
     const checked = await this.store.verify(prefix, credential);
     if (!checked.ok) return null;
     const { id, tenantId, role, name } = checked.row;

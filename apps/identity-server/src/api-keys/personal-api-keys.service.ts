@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { CursorKey } from '#database';
+import type { CursorKey, PresentedSecret } from '#database';
 import { AuditService, PLATFORM_AUDIT_TENANT } from '../audit/audit.service.js';
 import type { RequestMeta } from '../common/principal.js';
 import { ErrorCode } from '../common/errors.js';
@@ -75,7 +75,7 @@ export class PersonalApiKeysService {
   /** The owner of a live key matching the credential (compared in constant time); null otherwise. */
   async authenticate(
     prefix: string,
-    credential: string,
+    credential: PresentedSecret,
   ): Promise<{ accountId: string; keyId: string } | null> {
     const checked = await this.store.verify(prefix, credential);
     return checked.ok ? { accountId: checked.row.accountId, keyId: checked.row.id } : null;

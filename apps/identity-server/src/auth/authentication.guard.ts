@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { IS_PUBLIC } from '../common/decorators.js';
+import { routeAccess } from '../common/decorators.js';
 import { AuthenticationService } from './authentication.service.js';
 
 /**
@@ -16,8 +16,7 @@ export class AuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    if (routeAccess(this.reflector, context).kind === 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     request.principal = await this.authentication.authenticate(request);
     return true;

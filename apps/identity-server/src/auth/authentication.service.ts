@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { parseSecret } from '#database';
+import { parseSecret, PresentedSecret } from '#database';
 import {
   ApiKeysService,
   PERSONAL_KEY_KIND,
@@ -46,12 +46,14 @@ export class AuthenticationService {
     if (!credential) {
       throw new DomainException(ErrorCode.Unauthenticated, 'The credential is not valid');
     }
+    // Hashed once, for the operator key and for the stored keys its prefix names.
+    const presented = new PresentedSecret(credential);
     // PLATFORM_API_KEY may be any random string, so the operator key is checked before parsing.
-    if (this.operatorKey.matches(credential)) return { kind: 'operator', id: 'platform' };
+    if (this.operatorKey.matches(presented)) return { kind: 'operator', id: 'platform' };
     if (JWT_SHAPE.test(credential)) return this.fromAccessToken(credential);
     const parsed = parseSecret(credential);
     if (parsed?.kind === PERSONAL_KEY_KIND) {
-      const key = await this.personalKeys.authenticate(parsed.prefix, credential);
+      const key = await this.personalKeys.authenticate(parsed.prefix, presented);
       if (key)
         return {
           kind: 'user',
@@ -66,7 +68,7 @@ export class AuthenticationService {
         };
     }
     if (parsed?.kind === TENANT_KEY_KIND) {
-      const key = await this.apiKeys.authenticate(parsed.prefix, credential);
+      const key = await this.apiKeys.authenticate(parsed.prefix, presented);
       if (key) {
         return {
           kind: 'api_key',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { issueSecret, secretMatches, sha256 } from '#database';
+import { issueSecret, secretMatches, sha256, type PresentedSecret } from '#database';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { PlatformCredentialEntity } from './platform-credential.entity.js';
 
@@ -29,7 +29,7 @@ export class OperatorKeyService implements OnApplicationBootstrap {
     this.hash = await this.loadOrGenerate();
   }
 
-  matches(credential: string): boolean {
+  matches(credential: PresentedSecret): boolean {
     return this.hash !== null && secretMatches(credential, this.hash);
   }
 

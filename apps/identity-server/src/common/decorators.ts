@@ -4,6 +4,7 @@ import {
   SetMetadata,
   applyDecorators,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Principal, RequestMeta } from './principal.js';
@@ -24,6 +25,44 @@ export interface RequiredPermission {
    * it) inside its transaction (request.teamLeadOnly says so).
    */
   orTeamLead?: boolean;
+}
+
+/** What a route declares about its callers, by precedence: the first of these it carries. */
+export type RouteAccess =
+  | { kind: 'public' }
+  | { kind: 'operator' }
+  | { kind: 'permission'; permission: RequiredPermission }
+  | { kind: 'signed-in' }
+  | { kind: 'authenticated' }
+  | { kind: 'none' };
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- keyed by handler
+const routeAccessByHandler = new WeakMap<Function, RouteAccess>();
+
+/**
+ * The route's declaration, read from its metadata once per handler: the global guards ask on
+ * every request, and reading decorator metadata is a measurable share of a cheap request.
+ */
+export function routeAccess(reflector: Reflector, context: ExecutionContext): RouteAccess {
+  const handler = context.getHandler();
+  let access = routeAccessByHandler.get(handler);
+  if (access) return access;
+  const targets = [handler, context.getClass()];
+  const read = <T>(key: string) => reflector.getAllAndOverride<T | undefined>(key, targets);
+  const permission = read<RequiredPermission>(PERMISSION);
+  access = read<boolean>(IS_PUBLIC)
+    ? { kind: 'public' }
+    : read<boolean>(OPERATOR_ONLY)
+      ? { kind: 'operator' }
+      : permission
+        ? { kind: 'permission', permission }
+        : read<boolean>(SIGNED_IN)
+          ? { kind: 'signed-in' }
+          : read<boolean>(AUTHENTICATED)
+            ? { kind: 'authenticated' }
+            : { kind: 'none' };
+  routeAccessByHandler.set(handler, access);
+  return access;
 }
 
 /** The route needs no credential. Every other route is authenticated by the global guard. */

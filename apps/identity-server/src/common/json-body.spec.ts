@@ -1,4 +1,4 @@
-import { forbiddenKeyIn, jsonDepthExceeds, MAX_JSON_DEPTH } from './json-body.js';
+import { forbiddenKeyIn, jsonDepthExceeds, MAX_JSON_DEPTH, parsePlainJson } from './json-body.js';
 import { ErrorCode } from './errors.js';
 
 const nest = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
@@ -37,5 +37,26 @@ describe('prototype keys', () => {
     expect(forbiddenKeyIn('{"constructor":{"prototype":{}}}')?.code).toBe(ErrorCode.ForbiddenKey);
     expect(forbiddenKeyIn('{"__proto__":')).toBeNull();
     expect(forbiddenKeyIn('{')).toBeNull();
+  });
+});
+
+describe('the plain JSON fast path', () => {
+  it('parses a body that can hold no prototype key and no escaped character', () => {
+    expect(parsePlainJson('{"subject":{"type":"user","id":"a"}}')).toEqual({
+      value: { subject: { type: 'user', id: 'a' } },
+    });
+  });
+
+  it("leaves to fastify's checked parser what it must check or refuse", () => {
+    for (const text of [
+      '{"__proto__":{"x":1}}',
+      '{"constructor":{"prototype":{}}}',
+      '{"\\u005f_proto__":{}}',
+      '{"name":"a\\u0000b"}',
+      '\ufeff{}',
+      '',
+      '{',
+    ])
+      expect(parsePlainJson(text)).toBeUndefined();
   });
 });

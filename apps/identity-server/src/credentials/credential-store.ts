@@ -1,6 +1,13 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, EntityManager, EntityTarget } from 'typeorm';
-import { isUuid, issueSecret, newId, secretMatches, type CursorKey } from '#database';
+import {
+  isUuid,
+  issueSecret,
+  newId,
+  secretMatches,
+  type CursorKey,
+  type PresentedSecret,
+} from '#database';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Actor, RequestMeta } from '../common/principal.js';
 import { ActivityWriter } from '../common/activity-writer.js';
@@ -200,7 +207,7 @@ export class CredentialStore<Row extends IssuedCredential, View extends Credenti
    * prefix alone (a request names no owner before it is authenticated); revoked ones are kept so
    * a refusal can say why.
    */
-  async verify(prefix: string, credential: string): Promise<Verification<Row>> {
+  async verify(prefix: string, credential: string | PresentedSecret): Promise<Verification<Row>> {
     const named = await this.cache.rows(prefix, () =>
       this.dataSource
         .getRepository(this.kind.entity)

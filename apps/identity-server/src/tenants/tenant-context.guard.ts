@@ -1,14 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import {
-  AUTHENTICATED,
-  IS_PUBLIC,
-  OPERATOR_ONLY,
-  PERMISSION,
-  SIGNED_IN,
-  type RequiredPermission,
-} from '../common/decorators.js';
+import { routeAccess } from '../common/decorators.js';
 import { DomainException, ErrorCode } from '../common/errors.js';
 import { TenantContextService } from './tenant-context.service.js';
 
@@ -28,8 +21,8 @@ export class TenantContextGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const access = routeAccess(this.reflector, context);
+    if (access.kind === 'public') return true;
 
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const principal = request.principal;
@@ -38,23 +31,21 @@ export class TenantContextGuard implements CanActivate {
 
     await this.tenantContext.resolve(request, principal);
 
-    if (this.reflector.getAllAndOverride<boolean>(OPERATOR_ONLY, targets)) {
-      if (principal.kind !== 'operator') throw new DomainException(ErrorCode.OperatorRequired);
-      return true;
+    switch (access.kind) {
+      case 'operator':
+        if (principal.kind !== 'operator') throw new DomainException(ErrorCode.OperatorRequired);
+        return true;
+      case 'permission':
+        await this.tenantContext.authorize(request, principal, access.permission);
+        return true;
+      case 'signed-in':
+        if (principal.kind !== 'user') throw new DomainException(ErrorCode.SignInRequired);
+        return true;
+      case 'authenticated':
+        return true;
+      case 'none':
+        break;
     }
-    const permission = this.reflector.getAllAndOverride<RequiredPermission | undefined>(
-      PERMISSION,
-      targets,
-    );
-    if (permission) {
-      await this.tenantContext.authorize(request, principal, permission);
-      return true;
-    }
-    if (this.reflector.getAllAndOverride<boolean>(SIGNED_IN, targets)) {
-      if (principal.kind !== 'user') throw new DomainException(ErrorCode.SignInRequired);
-      return true;
-    }
-    if (this.reflector.getAllAndOverride<boolean>(AUTHENTICATED, targets)) return true;
 
     this.logger.error(
       `route ${request.method} ${request.routeOptions.url ?? ''} declares no permission: refused`,
