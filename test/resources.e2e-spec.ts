@@ -97,6 +97,10 @@ describe('resource catalog', () => {
       ['/doc/x', { properties: { id: 'other' } }, 400, 'validation_failed'],
       ['/doc/x', { properties: { ownerMemberId: memberA } }, 400, 'validation_failed'],
       ['/doc/x', { properties: [1, 2] }, 400, 'validation_failed'],
+      // Keys that name an object's prototype machinery, at any depth (JSON.parse makes them own
+      // keys; CASL and a spread would still read them as such).
+      ['/doc/x', { properties: { constructor: 'x' } }, 400, 'validation_failed'],
+      ['/doc/x', { properties: { a: { prototype: 1 } } }, 400, 'validation_failed'],
       ['/doc/x', { ownerMemberId: 'not-a-uuid' }, 400, 'validation_failed'],
       ['/doc/x', { ownerMemberId: memberB }, 404, 'member_not_found'],
       ['/doc/x', { ownerMemberId: randomUUID() }, 404, 'member_not_found'],
@@ -113,6 +117,10 @@ describe('resource catalog', () => {
     }
     const nul = await t.request('PUT', url(a, '/doc/x'), { raw: '{"properties":{"a":"\\u0000"}}' });
     expect(nul.status).toBe(400);
+    const proto = await t.request('PUT', url(a, '/doc/x'), {
+      raw: '{"properties":{"__proto__":{"admin":true}}}',
+    });
+    expect([proto.status, proto.body.code]).toEqual([400, 'forbidden_key']);
     expect(await count(a)).toBe(before);
   });
 
