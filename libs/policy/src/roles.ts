@@ -19,9 +19,9 @@ export interface RoleDefinition {
 
 /**
  * The built-in permission matrix. It follows what comparable products document:
- * Administrator does everything; Manager runs teams and invites; Developer handles API keys and
- * technical settings; Viewer reads; Member uses the product without managing users; Guest sees
- * nothing of other members.
+ * Administrator does everything; Manager runs teams and invites; Developer handles API keys, the
+ * resource catalog and technical settings; Viewer reads; Member uses the product without managing
+ * users; Guest sees nothing of other members.
  */
 export const BUILT_IN_ROLES: Record<BuiltInRoleKey, RoleDefinition> = {
   admin: {
@@ -43,10 +43,10 @@ export const BUILT_IN_ROLES: Record<BuiltInRoleKey, RoleDefinition> = {
   developer: {
     key: 'developer',
     name: 'Developer',
-    description: 'Manages API keys and technical settings.',
+    description: 'Manages API keys, the resource catalog and technical settings.',
     rules: [
       { action: 'read', subject: ['Member', 'Team', 'Role'] },
-      { action: 'manage', subject: 'ApiKey' },
+      { action: 'manage', subject: ['ApiKey', 'Resource'] },
       { action: 'create', subject: 'Authorization' },
     ],
   },
@@ -54,7 +54,12 @@ export const BUILT_IN_ROLES: Record<BuiltInRoleKey, RoleDefinition> = {
     key: 'viewer',
     name: 'Viewer',
     description: 'Reads everything members can see; changes nothing.',
-    rules: [{ action: 'read', subject: ['Member', 'Invitation', 'Team', 'Role', 'AccessRule'] }],
+    rules: [
+      {
+        action: 'read',
+        subject: ['Member', 'Invitation', 'Team', 'Role', 'AccessRule', 'Resource'],
+      },
+    ],
   },
   member: {
     key: 'member',
