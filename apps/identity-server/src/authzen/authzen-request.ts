@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { RuleProblem } from '#policy';
+import { isRfc3339 } from '../common/rfc3339.js';
 
 /**
  * The shapes of the OpenID AuthZEN Authorization API 1.0 requests, read by hand: each field is
@@ -141,17 +142,14 @@ export function readContext(
   }
   if (value.ip !== undefined && (typeof value.ip !== 'string' || isIP(value.ip) === 0))
     problems.push({ field: `${at}.ip`, message: 'must be an IPv4 or IPv6 address' });
+  // RFC 3339 allows a lower-case t and z.
   if (
     value.time !== undefined &&
-    (typeof value.time !== 'string' ||
-      !RFC3339.test(value.time) ||
-      Number.isNaN(Date.parse(value.time)))
+    (typeof value.time !== 'string' || !isRfc3339(value.time.toUpperCase()))
   )
     problems.push({ field: `${at}.time`, message: 'must be an RFC 3339 date-time' });
   return value;
 }
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
 /** Options every endpoint accepts beside the specification's: `reasons` asks for the why. */
 export function wantsReasons(body: Record<string, unknown>): boolean {
@@ -286,4 +284,64 @@ export function readPage(value: unknown, problems: RuleProblem[]): AzPage {
     else limit = value.limit as number;
   }
   return { token, limit };
+}
+
+/** Page tokens are opaque to callers: the last id the search looked at, base64url-encoded. */
+export function encodeToken(after: string | null): string {
+  return after === null ? '' : Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
+}
+
+function decodeToken(page: AzPage, problems: RuleProblem[]): string | null {
+  if (page.token === null) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(page.token, 'base64url').toString('utf8'));
+    if (isObject(value) && typeof value.after === 'string' && value.after.length <= 255)
+      return value.after;
+  } catch {
+    // refused below
+  }
+  problems.push({ field: 'page.token', message: 'must be the token of a previous answer' });
+  return null;
+}
+
+/** A search request, read: the searched entity needs no id, or (action search) no action. */
+export interface AzSearch {
+  subject: { type: string; id?: string; properties?: Record<string, unknown> };
+  action?: AzAction;
+  resource: { type: string; id?: string; properties?: Record<string, unknown> };
+  context?: AzContext;
+  page: AzPage;
+  /** Where the page starts: the position the previous page's token carries, or null. */
+  after: string | null;
+}
+
+/**
+ * The body of a subject, resource or action search (§8): what is searched for is the subject or
+ * the resource without an id, or the action left out; all else as in an evaluation, and a page.
+ */
+export function readSearch(
+  body: unknown,
+  searched: 'subject' | 'resource',
+): AzSearch & { action: AzAction };
+export function readSearch(body: unknown, searched: 'action'): AzSearch;
+export function readSearch(body: unknown, searched: 'subject' | 'resource' | 'action'): AzSearch {
+  const problems: RuleProblem[] = [];
+  const b = isObject(body) ? body : {};
+  if (!isObject(body)) problems.push({ field: '', message: 'the body must be a JSON object' });
+  const subject = readEntity(b.subject, 'subject', problems, searched !== 'subject');
+  const action = searched === 'action' ? undefined : readAction(b.action, 'action', problems);
+  const resource = readEntity(b.resource, 'resource', problems, searched !== 'resource');
+  const context = readContext(b.context, 'context', problems);
+  const page = readPage(b.page, problems);
+  const after = decodeToken(page, problems);
+  if (problems.length > 0 || !subject || !resource || (searched !== 'action' && !action))
+    throw new RequestProblems(problems);
+  return {
+    subject,
+    ...(action ? { action } : {}),
+    resource,
+    ...(context ? { context } : {}),
+    page,
+    after,
+  };
 }

@@ -14,16 +14,11 @@ import { PolicyService, type MemberPolicy } from '../policy/policy.service.js';
 import { CatalogService } from '../resources/index.js';
 import { DecisionLogService } from '../decision-logs/index.js';
 import {
-  isObject,
-  readAction,
-  readContext,
-  readEntity,
-  readPage,
-  RequestProblems,
+  encodeToken,
+  readSearch,
   type AzContext,
   type AzEvaluation,
   type AzEvaluations,
-  type AzPage,
   type AzResource,
 } from './authzen-request.js';
 
@@ -221,17 +216,7 @@ export class AuthzenService {
 
   /** Subject search: the members who may take the action on the resource, a page at a time. */
   async searchSubjects(tenantId: string, body: unknown) {
-    const problems: RuleProblem[] = [];
-    const b = isObject(body) ? body : {};
-    if (!isObject(body)) problems.push({ field: '', message: 'the body must be a JSON object' });
-    const subject = readEntity(b.subject, 'subject', problems, false);
-    const action = readAction(b.action, 'action', problems);
-    const resource = readEntity(b.resource, 'resource', problems);
-    const context = readContext(b.context, 'context', problems);
-    const page = readPage(b.page, problems);
-    const after = decodeToken(page, problems);
-    if (problems.length > 0 || !subject || !action || !resource)
-      throw new RequestProblems(problems);
+    const { subject, action, resource, context, page, after } = readSearch(body, 'subject');
     if (subject.type !== 'user') return { page: { next_token: '', count: 0 }, results: [] };
     const res = resource as AzResource;
     const stored = (await this.catalog.attributes(tenantId, [res])).get(refKey(res.type, res.id));
@@ -278,17 +263,7 @@ export class AuthzenService {
    * returns is then decided like an evaluation, so the answer never differs from one.
    */
   async searchResources(tenantId: string, body: unknown) {
-    const problems: RuleProblem[] = [];
-    const b = isObject(body) ? body : {};
-    if (!isObject(body)) problems.push({ field: '', message: 'the body must be a JSON object' });
-    const subject = readEntity(b.subject, 'subject', problems);
-    const action = readAction(b.action, 'action', problems);
-    const resource = readEntity(b.resource, 'resource', problems, false);
-    const context = readContext(b.context, 'context', problems);
-    const page = readPage(b.page, problems);
-    const after = decodeToken(page, problems);
-    if (problems.length > 0 || !subject || !action || !resource)
-      throw new RequestProblems(problems);
+    const { subject, action, resource, context, page, after } = readSearch(body, 'resource');
     const member = await this.member(tenantId, subject as { type: string; id: string });
     if ('code' in member) return { page: { next_token: '', count: 0 }, results: [] };
     const accessRules = await this.accessRules.compiled(tenantId);
@@ -340,14 +315,7 @@ export class AuthzenService {
    * and team grants name there, and the built-in ones.
    */
   async searchActions(tenantId: string, body: unknown) {
-    const problems: RuleProblem[] = [];
-    const b = isObject(body) ? body : {};
-    if (!isObject(body)) problems.push({ field: '', message: 'the body must be a JSON object' });
-    const subject = readEntity(b.subject, 'subject', problems);
-    const resource = readEntity(b.resource, 'resource', problems);
-    const context = readContext(b.context, 'context', problems);
-    readPage(b.page, problems);
-    if (problems.length > 0 || !subject || !resource) throw new RequestProblems(problems);
+    const { subject, resource, context } = readSearch(body, 'action');
     const member = await this.member(tenantId, subject as { type: string; id: string });
     if ('code' in member) return { page: { next_token: '', count: 0 }, results: [] };
     const res = resource as AzResource;
@@ -417,22 +385,4 @@ function requestValues(r: {
   context?: AzContext;
 }): RequestValues {
   return { subject: r.subject, action: r.action, ...(r.context ? { context: r.context } : {}) };
-}
-
-/** Page tokens are opaque to callers: the last id the search looked at, base64url-encoded. */
-function encodeToken(after: string | null): string {
-  return after === null ? '' : Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
-}
-
-function decodeToken(page: AzPage, problems: RuleProblem[]): string | null {
-  if (page.token === null) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(page.token, 'base64url').toString('utf8'));
-    if (isObject(value) && typeof value.after === 'string' && value.after.length <= 255)
-      return value.after;
-  } catch {
-    // refused below
-  }
-  problems.push({ field: 'page.token', message: 'must be the token of a previous answer' });
-  return null;
 }
