@@ -119,6 +119,8 @@ describe('AuthZEN decision point', () => {
       ],
       ['a context that is not an object', { ...ask, context: 'now' }],
       ['a context ip that is no address', { ...ask, context: { ip: '999.1.1.1' } }],
+      ['a context time that is no date', { ...ask, context: { time: '2026-02-30T10:00:00Z' } }],
+      ['a context time without a zone', { ...ask, context: { time: '2026-11-20T10:00:00' } }],
       ['an array body', [ask]],
     ])('is 400 for %s, naming the field', async (_what, body) => {
       const res = await call(todo, 'evaluation', body);
@@ -498,7 +500,7 @@ describe('AuthZEN decision point', () => {
   });
 
   describe('conditions reading the request', () => {
-    it('fill ${subject.properties.x} and ${context.x}, and access rules read context.ip', async () => {
+    it('fill ${subject.properties.x} and ${context.x}, and access rules read context.ip and .time', async () => {
       const role = await t.request('POST', `/api/v1/tenants/${todo.tenantId}/roles`, {
         body: {
           key: 'clearance',
@@ -545,6 +547,33 @@ describe('AuthZEN decision point', () => {
       expect((await ask(4, 'eu', '10.66.1.2')).body).toEqual({ decision: false });
       expect((await ask(4, 'eu', '10.1.1.2')).body).toEqual({ decision: true });
       await t.request('DELETE', `/api/v1/tenants/${todo.tenantId}/access-rules/${rule.body.id}`);
+      // context.time is the moment an access rule's hours are read at (RFC 3339, t and z in either case)
+      const hours = await t.request('POST', `/api/v1/tenants/${todo.tenantId}/access-rules`, {
+        body: {
+          name: 'office hours',
+          effect: 'allow',
+          time: {
+            timezone: 'Europe/Paris',
+            days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+            start: '09:00',
+            end: '18:00',
+          },
+          appliesTo: {},
+        },
+      });
+      expect(hours.status).toBe(201);
+      const at = (time: string) =>
+        call(todo, 'evaluation', {
+          subject: { ...user(beth), properties: { clearance: 4 } },
+          action: { name: 'read' },
+          resource: { type: 'file', id: 'f', properties: { level: 3, region: 'eu' } },
+          context: { region: 'eu', time },
+        });
+      expect((await at('2026-11-24T10:00:00+01:00')).body).toEqual({ decision: true });
+      expect((await at('2026-11-24t08:30:00z')).body).toEqual({ decision: true });
+      expect((await at('2026-11-24T07:30:00Z')).body).toEqual({ decision: false });
+      expect((await at('2026-11-28T10:00:00Z')).body).toEqual({ decision: false });
+      await t.request('DELETE', `/api/v1/tenants/${todo.tenantId}/access-rules/${hours.body.id}`);
       await t.request('PATCH', `/api/v1/tenants/${todo.tenantId}/members/${todo.members[beth]}`, {
         body: { role: 'todo-viewer' },
       });
