@@ -6,6 +6,7 @@
  * Uses DATABASE_URL, or an embedded PostgreSQL in a temporary folder.
  */
 import { importJWK, jwtVerify, type JWK } from 'jose';
+import { benchEncryptionKeys } from './server-args.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     PLATFORM_API_KEY: operatorKey,
-    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    ENCRYPTION_KEYS: benchEncryptionKeys(),
   });
   const { app } = await createApp(
     config,

@@ -5,6 +5,7 @@
  * direct query. Uses DATABASE_URL, or an embedded PostgreSQL in a temporary folder.
  */
 import { randomBytes } from 'node:crypto';
+import { benchEncryptionKeys } from './server-args.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     PORT: '0',
     LOG_LEVEL: 'silent',
     PLATFORM_API_KEY: operatorKey,
-    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    ENCRYPTION_KEYS: benchEncryptionKeys(),
   });
   const { app } = await createApp(config, url, pino({ level: 'silent' }));
   await app.listen({ port: 0, host: '127.0.0.1' });

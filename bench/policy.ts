@@ -37,7 +37,7 @@ import { freePort, runMigrations, startEmbeddedPostgres } from '#database';
 import { createDataSource } from '../apps/identity-server/src/data-source.js';
 import { InvalidationService } from '../apps/identity-server/src/database/invalidation.service.js';
 import { PolicyService } from '../apps/identity-server/src/policy/policy.service.js';
-import { serverArgs } from './server-args.js';
+import { benchEncryptionKeys, serverArgs } from './server-args.js';
 import { signUp } from './signup.js';
 import {
   startCerbos,
@@ -311,7 +311,7 @@ async function http(url: string, dir: string): Promise<void> {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         PLATFORM_API_KEY: operatorKey,
-        ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+        ENCRYPTION_KEYS: benchEncryptionKeys(),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     },

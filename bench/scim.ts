@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { freePort, startEmbeddedPostgres } from '#database';
-import { serverArgs } from './server-args.js';
+import { benchEncryptionKeys, serverArgs } from './server-args.js';
 
 const CREATES = Number(process.env.BENCH_CREATES ?? 3000);
 const CONCURRENCY = 16;
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       PLATFORM_API_KEY: operatorKey,
       DB_POOL_SIZE: '20',
-      ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+      ENCRYPTION_KEYS: benchEncryptionKeys(),
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 /**
@@ -13,4 +14,15 @@ export function serverArgs(): string[] {
     .filter((word, i) => !(i === 0 && word === 'exec'));
   if (node !== 'node') throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
   return args;
+}
+
+/**
+ * The ENCRYPTION_KEYS of a benchmark's server: the caller's, or one fixed key. A run on
+ * DATABASE_URL leaves sealed secrets behind (token signing keys); with a new random key per run,
+ * the next run on that database could not open them and its server would not start.
+ */
+export function benchEncryptionKeys(): string {
+  return (
+    process.env.ENCRYPTION_KEYS ?? `bench:${createHash('sha256').update('bench').digest('base64')}`
+  );
 }

@@ -7,6 +7,7 @@
  * shown apart. Uses DATABASE_URL, or an embedded PostgreSQL in a temporary folder.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { benchEncryptionKeys } from './server-args.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     PLATFORM_API_KEY: operatorKey,
-    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    ENCRYPTION_KEYS: benchEncryptionKeys(),
     GOOGLE_CLIENT_ID: 'bench-google',
     GOOGLE_CLIENT_SECRET: 'bench-google-secret',
     GOOGLE_ISSUER: google.url,

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { descendantPids, freePort, processAlive } from '#database';
-import { serverArgs } from './server-args.js';
+import { benchEncryptionKeys, serverArgs } from './server-args.js';
 
 const RUNS = 5;
 const SERVER = serverArgs();
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     PLATFORM_API_KEY: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    ENCRYPTION_KEYS: benchEncryptionKeys(),
   };
   delete process.env.DATABASE_URL;
   try {
