@@ -22,8 +22,10 @@ import { createClientErrorHandler } from './common/client-errors.js';
 import { serveConsole } from './common/console-assets.js';
 import {
   bodyTooDeep,
+  forbiddenConstructorKey,
   forbiddenKeyIn,
   forbiddenQueryKey,
+  hasConstructorKey,
   hasPrototypeKey,
   jsonDepthExceeds,
   parsePlainJson,
@@ -91,7 +93,8 @@ export async function createApp(
       renderers: [scimErrorRenderer],
     }),
     // `__proto__` and `constructor.prototype` keys in a body are refused (forbidden_key), not
-    // silently removed: a client sending them is wrong or probing.
+    // silently removed: a client sending them is wrong or probing. Any other `constructor` key
+    // is refused after parsing (hasConstructorKey, below).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     forceCloseConnections: 'idle',
@@ -137,6 +140,7 @@ export async function createApp(
       // characters are invalid JSON; invalid UTF-8 decodes to U+FFFD): without one, no walk.
       const errors = text.includes('\\u') ? badStrings(value) : [];
       if (errors.length > 0) done(invalidStrings(errors), undefined);
+      else if (hasConstructorKey(value)) done(forbiddenConstructorKey(), undefined);
       else done(null, value);
     });
   };

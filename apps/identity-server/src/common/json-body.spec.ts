@@ -1,4 +1,10 @@
-import { forbiddenKeyIn, jsonDepthExceeds, MAX_JSON_DEPTH, parsePlainJson } from './json-body.js';
+import {
+  forbiddenKeyIn,
+  hasConstructorKey,
+  jsonDepthExceeds,
+  MAX_JSON_DEPTH,
+  parsePlainJson,
+} from './json-body.js';
 import { ErrorCode } from './errors.js';
 
 const nest = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
@@ -58,5 +64,15 @@ describe('the plain JSON fast path', () => {
       '{',
     ])
       expect(parsePlainJson(text)).toBeUndefined();
+  });
+});
+
+describe('constructor keys', () => {
+  it('are found at any depth, in objects and arrays, and only as keys', () => {
+    expect(hasConstructorKey(JSON.parse('{"a":[{"b":{"constructor":1}}]}'))).toBe(true);
+    expect(hasConstructorKey(JSON.parse('{"\\u0063onstructor":1}'))).toBe(true);
+    expect(hasConstructorKey(JSON.parse('{"a":["constructor"],"b":"constructor"}'))).toBe(false);
+    expect(hasConstructorKey({ a: 1 })).toBe(false);
+    expect(hasConstructorKey(new Array(1_000_000).fill({ a: 1 }))).toBe(false);
   });
 });

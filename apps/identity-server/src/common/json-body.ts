@@ -85,6 +85,33 @@ export function forbiddenKeyIn(text: string): DomainException | null {
   );
 }
 
+/**
+ * Whether a parsed body has a `constructor` key at any depth. Fastify refuses only
+ * `constructor.prototype`; any other `constructor` key would reach class-transformer, which reads
+ * it as the class to build and drops it, so the body a service checks and stores would silently
+ * differ from the one sent (a role's conditions, a resource's properties). Walked only for bodies
+ * whose text names it (or could, through a \u escape).
+ */
+export function hasConstructorKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === null || typeof current !== 'object') continue;
+    if (!Array.isArray(current) && Object.hasOwn(current, 'constructor')) return true;
+    // One by one: spreading a body's 500,000-item array would overflow the call stack.
+    for (const item of Object.values(current))
+      if (item !== null && typeof item === 'object') stack.push(item);
+  }
+  return false;
+}
+
+export function forbiddenConstructorKey(): DomainException {
+  return new DomainException(
+    ErrorCode.ForbiddenKey,
+    'The request body has a constructor key, which is not accepted',
+  );
+}
+
 /** Whether a parsed query string has a `__proto__` or `constructor` parameter. */
 export function hasPrototypeKey(query: unknown): boolean {
   if (query === null || typeof query !== 'object') return false;
