@@ -9,7 +9,7 @@ describe('published role matrix', () => {
     expect(table).toContain('| ApiKey | all | — | all | — | — | — |');
     expect(table).toContain('| SsoConnection | all | — | — | — | — | — |');
     expect(table).toContain('| DecisionLog | all | — | — | — | — | — |');
-    expect(table).toContain('| Resource | all | — | — | — | — | — |');
+    expect(table).toContain('| Resource | all | — | all | read | — | — |');
   });
 
   it('in the README is the one the code defines (run `npm run docs:roles` after changing roles)', () => {
