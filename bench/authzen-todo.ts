@@ -295,6 +295,8 @@ resourcePolicy:
 
 export interface Cerbos {
   base: string;
+  /** The Cerbos process, for its CPU time. */
+  pid: number | undefined;
   stop: () => Promise<void>;
 }
 
@@ -373,5 +375,5 @@ export async function startCerbos(dir: string): Promise<Cerbos | string> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { base, stop };
+  return { base, pid: child.pid, stop };
 }

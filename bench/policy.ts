@@ -18,7 +18,8 @@
  * BENCH_WARMUP (2) set each measurement's length; BENCH_ONLY=decisions,
  * resolution or http runs that section alone.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -390,13 +391,14 @@ async function http(url: string, dir: string): Promise<void> {
     if (!check.allowed)
       throw new Error(`the benchmark decision is not allowed: ${JSON.stringify(check)}`);
     const apiKey = String(key.key);
-    const live = await load({ url: `${base}/health/live` });
-    const authorize = await load({ url: `${base}${t}/authorize`, token: apiKey, body });
+    const pid = child.pid;
+    const live = await load({ url: `${base}/health/live`, pid });
+    const authorize = await load({ url: `${base}${t}/authorize`, token: apiKey, body, pid });
     const rows: Row[] = [
       { name: 'GET /health/live (no DB, no decision)', ...live, decisions: live.rps },
       { name: 'POST /authorize', ...authorize, decisions: authorize.rps },
     ];
-    const authzen = await ourAuthzen(call, base);
+    const authzen = await ourAuthzen(call, base, pid);
     rows.push(...authzen);
     const cerbos = await cerbosAuthzen(dir);
     if (cerbos) rows.push(cerbos);
@@ -411,6 +413,8 @@ interface Load {
   rps: number;
   p50: number;
   p99: number;
+  /** The server's CPU time per request in the measured phase, in µs (null: not measurable). */
+  cpuUs: number | null;
 }
 interface Row extends Load {
   name: string;
@@ -419,7 +423,35 @@ interface Row extends Load {
 }
 
 /** One autocannon measurement after a warm-up; any non-2xx answer or error fails the bench. */
-async function load(options: { url: string; token?: string; body?: string }): Promise<Load> {
+/**
+ * CPU seconds (user and system) a process has used so far, from /proc: what a measured phase costs
+ * the server, per request, whatever else the machine runs meanwhile. Null where /proc is missing.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // The fields after the command name (which may hold spaces), from the 3rd: utime is the 14th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+async function load(options: {
+  url: string;
+  token?: string;
+  body?: string;
+  /** The serving process, whose CPU time per request is reported. */
+  pid?: number | undefined;
+}): Promise<Load> {
   const run = (duration: number) =>
     autocannon({
       url: options.url,
@@ -433,10 +465,16 @@ async function load(options: { url: string; token?: string; body?: string }): Pr
       ...(options.body ? { body: options.body } : {}),
     });
   if (WARMUP > 0) await run(WARMUP);
+  const cpuBefore = cpuSeconds(options.pid);
   const result = await run(SECONDS);
+  const cpuAfter = cpuSeconds(options.pid);
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const cpuUs =
+    cpuBefore !== null && cpuAfter !== null && result.requests.total > 0
+      ? ((cpuAfter - cpuBefore) * 1e6) / result.requests.total
+      : null;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
 }
 
 /** POSTs JSON and returns the parsed answer, or null on a 404 (the route does not exist). */
@@ -504,6 +542,7 @@ async function ourAuthzen(
     token?: string,
   ) => Promise<Record<string, any>>,
   base: string,
+  pid: number | undefined,
 ): Promise<Row[]> {
   const tenant = await call('POST', '/api/v1/tenants', { name: `Todo ${Date.now()}` });
   const t = `/api/v1/tenants/${tenant.id}`;
@@ -548,12 +587,14 @@ async function ourAuthzen(
     url: `${url}/evaluation`,
     token: key,
     body: JSON.stringify(measured(cases)),
+    pid,
   });
   const evaluations = Array.from({ length: BATCH }, (_, i) => cases[i % cases.length]!.request);
   const batch = await load({
     url: `${url}/evaluations`,
     token: key,
     body: JSON.stringify({ evaluations }),
+    pid,
   });
   return [
     { name: 'AuthZEN evaluation (ours)', ...single, decisions: single.rps },
@@ -575,6 +616,7 @@ async function cerbosAuthzen(dir: string): Promise<Row | null> {
     const single = await load({
       url: `${cerbos.base}/access/v1/evaluation`,
       body: JSON.stringify(measured(cases)),
+      pid: cerbos.pid,
     });
     return { name: 'AuthZEN evaluation (Cerbos)', ...single, decisions: single.rps };
   } finally {
@@ -594,7 +636,16 @@ function report(rows: Row[], liveRps: number): void {
   if (authorize) authorize.target = `>= 0.5x live: ${met(ratio(authorize) >= 0.5)}`;
   if (single) single.target = `>= 0.5x live: ${met(ratio(single) >= 0.5)}`;
   if (batch) batch.target = `>= 20,000 decisions/s: ${met(batch.decisions >= 20_000)}`;
-  const header = ['', 'requests/s', 'decisions/s', 'p50 ms', 'p99 ms', 'x live', 'target'];
+  const header = [
+    '',
+    'requests/s',
+    'decisions/s',
+    'p50 ms',
+    'p99 ms',
+    'CPU µs/req',
+    'x live',
+    'target',
+  ];
   const table = [
     header,
     ...rows.map((r) => [
@@ -603,6 +654,7 @@ function report(rows: Row[], liveRps: number): void {
       n(r.decisions),
       String(r.p50),
       String(r.p99),
+      r.cpuUs === null ? '' : n(r.cpuUs),
       ratio(r).toFixed(2),
       r.target ?? '',
     ]),
@@ -622,6 +674,13 @@ function report(rows: Row[], liveRps: number): void {
       `   ours / Cerbos (single evaluation): ${times.toFixed(2)}x the throughput, p99 ${single.p99} ms vs ${cerbos.p99} ms; target >= 2x at a lower p99: ${met(times >= 2 && single.p99 < cerbos.p99)}`,
     );
   } else console.log('   ours / Cerbos: not measured (see above)');
+  // Throughput moves with whatever else the machine runs; the server's CPU per request much less.
+  const live = find('GET /health/live');
+  const perLive = (r: Row | undefined) =>
+    r?.cpuUs && live?.cpuUs ? `${(live.cpuUs / r.cpuUs).toFixed(2)}x` : 'n/a';
+  console.log(
+    `   CPU per request against /health/live's (the throughput ratio a CPU-bound server reaches): /authorize ${perLive(authorize)}, evaluation ${perLive(single)}; Cerbos's CPU per evaluation ${cerbos?.cpuUs && single?.cpuUs ? `${(cerbos.cpuUs / single.cpuUs).toFixed(2)}x ours` : 'n/a'}`,
+  );
 }
 
 async function main(): Promise<void> {
