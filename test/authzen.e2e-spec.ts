@@ -558,7 +558,8 @@ describe('AuthZEN decision point', () => {
             start: '09:00',
             end: '18:00',
           },
-          appliesTo: {},
+          // Beth's only: bound to everyone it would fence this test's own key by the real clock.
+          appliesTo: { memberIds: [todo.members[beth]] },
         },
       });
       expect(hours.status).toBe(201);

@@ -3755,12 +3755,12 @@ export interface operations {
                 limit?: number;
                 /** @description oldest first (the default), or newest first; a cursor continues in its order */
                 order?: "oldest" | "newest";
-                /** @description RFC 3339 time; events at or after it */
+                /** @description RFC 3339 time; what happened at or after it */
                 since?: string;
                 targetId?: string;
                 /** @description Event type, e.g. `apikey.created`, or a prefix such as `apikey.*`; or a comma-separated list of up to 20 of them (any matches), e.g. `auth.login.failed,mfa.*` */
                 type?: string;
-                /** @description RFC 3339 time; events before it */
+                /** @description RFC 3339 time; what happened before it */
                 until?: string;
             };
             header?: never;
@@ -4977,12 +4977,12 @@ export interface operations {
                 limit?: number;
                 /** @description oldest first (the default), or newest first; a cursor continues in its order */
                 order?: "oldest" | "newest";
-                /** @description RFC 3339 time; events at or after it */
+                /** @description RFC 3339 time; what happened at or after it */
                 since?: string;
                 targetId?: string;
                 /** @description Event type, e.g. `apikey.created`, or a prefix such as `apikey.*`; or a comma-separated list of up to 20 of them (any matches), e.g. `auth.login.failed,mfa.*` */
                 type?: string;
-                /** @description RFC 3339 time; events before it */
+                /** @description RFC 3339 time; what happened before it */
                 until?: string;
             };
             header?: never;
@@ -5044,12 +5044,12 @@ export interface operations {
         parameters: {
             query?: {
                 actorId?: string;
-                /** @description RFC 3339 time; events at or after it */
+                /** @description RFC 3339 time; what happened at or after it */
                 since?: string;
                 targetId?: string;
                 /** @description Event type, e.g. `apikey.created`, or a prefix such as `apikey.*`; or a comma-separated list of up to 20 of them (any matches), e.g. `auth.login.failed,mfa.*` */
                 type?: string;
-                /** @description RFC 3339 time; events before it */
+                /** @description RFC 3339 time; what happened before it */
                 until?: string;
             };
             header?: never;
@@ -5250,11 +5250,11 @@ export interface operations {
                 resourceId?: string;
                 /** @description The resource's type (resource.type) */
                 resourceType?: string;
-                /** @description RFC 3339 time; entries at or after it */
+                /** @description RFC 3339 time; what happened at or after it */
                 since?: string;
                 /** @description The subject's id (subject.id) */
                 subjectId?: string;
-                /** @description RFC 3339 time; entries before it */
+                /** @description RFC 3339 time; what happened before it */
                 until?: string;
             };
             header?: never;

@@ -90,19 +90,14 @@ export class AuthzService {
         ErrorCode.MemberNotFound,
         `No member ${check.memberId} in this tenant`,
       );
-    return decideForMember(
-      member,
-      check.action,
-      subject as PolicySubject,
-      {
-        ...(check.field ? { field: check.field } : {}),
-        accessRules: await this.accessRules.compiled(tenantId),
-        context: {
-          ip: check.context?.ip ?? null,
-          time: check.context?.time ? new Date(check.context.time) : new Date(),
-        },
+    return decideForMember(member, check.action, subject as PolicySubject, {
+      ...(check.field ? { field: check.field } : {}),
+      accessRules: await this.accessRules.compiled(tenantId),
+      context: {
+        ip: check.context?.ip ?? null,
+        time: check.context?.time ? new Date(check.context.time) : new Date(),
       },
-    );
+    });
   }
 
   async batch(

@@ -85,6 +85,17 @@ function properties(
   return value;
 }
 
+/** Whether `value` is an object; if not, the problem: missing, or of another type. */
+function requiredObject(
+  value: unknown,
+  at: string,
+  problems: RuleProblem[],
+): value is Record<string, unknown> {
+  if (isObject(value)) return true;
+  problems.push({ field: at, message: value === undefined ? 'is required' : 'must be an object' });
+  return false;
+}
+
 /** A subject or resource: `type` and (unless a search leaves it out) `id`. */
 export function readEntity(
   value: unknown,
@@ -92,13 +103,7 @@ export function readEntity(
   problems: RuleProblem[],
   idRequired = true,
 ): { type: string; id?: string; properties?: Record<string, unknown> } | undefined {
-  if (!isObject(value)) {
-    problems.push({
-      field: at,
-      message: value === undefined ? 'is required' : 'must be an object',
-    });
-    return undefined;
-  }
+  if (!requiredObject(value, at, problems)) return undefined;
   const before = problems.length;
   const type = text(value.type, `${at}.type`, MAX_TYPE, problems);
   const id = text(value.id, `${at}.id`, MAX_ID, problems, idRequired);
@@ -112,13 +117,7 @@ export function readAction(
   at: string,
   problems: RuleProblem[],
 ): AzAction | undefined {
-  if (!isObject(value)) {
-    problems.push({
-      field: at,
-      message: value === undefined ? 'is required' : 'must be an object',
-    });
-    return undefined;
-  }
+  if (!requiredObject(value, at, problems)) return undefined;
   const before = problems.length;
   const name = text(value.name, `${at}.name`, MAX_NAME, problems);
   const props = properties(value.properties, `${at}.properties`, problems);

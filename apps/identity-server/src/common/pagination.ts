@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, type CursorKey } from '#database';
 
@@ -21,6 +21,38 @@ export class ListQueryDto {
   @IsString()
   @MaxLength(200)
   cursor?: string;
+}
+
+/** A chronological list's order (the audit trail, the decision logs). */
+export class ChronologicalListQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({
+    enum: ['oldest', 'newest'],
+    default: 'oldest',
+    description: 'oldest first (the default), or newest first; a cursor continues in its order',
+  })
+  @IsOptional()
+  @IsIn(['oldest', 'newest'])
+  order?: 'oldest' | 'newest';
+}
+
+/** `since` and `until` over a chronological list, as RFC 3339 times. */
+export class TimeRangeQueryDto {
+  @ApiPropertyOptional({ description: 'RFC 3339 time; what happened at or after it' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
+
+  @ApiPropertyOptional({ description: 'RFC 3339 time; what happened before it' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  until?: string;
+}
+
+export function timeRangeOf(query: TimeRangeQueryDto): { since?: Date; until?: Date } {
+  return {
+    since: query.since ? new Date(query.since) : undefined,
+    until: query.until ? new Date(query.until) : undefined,
+  };
 }
 
 export function pageArgs(query: ListQueryDto): { limit: number; after: CursorKey | null } {

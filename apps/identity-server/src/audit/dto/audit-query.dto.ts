@@ -1,6 +1,10 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ListQueryDto } from '../../common/pagination.js';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import {
+  ChronologicalListQueryDto,
+  TimeRangeQueryDto,
+  timeRangeOf,
+} from '../../common/pagination.js';
 import type { AuditFilter } from '../audit.service.js';
 
 /** At most this many types or prefixes in one `type` filter. */
@@ -9,7 +13,7 @@ const ONE_TYPE = '[a-z][a-z0-9_.]{0,63}(\\.\\*)?';
 const TYPE_LIST = new RegExp(`^${ONE_TYPE}(,${ONE_TYPE}){0,${MAX_AUDIT_TYPES - 1}}$`);
 
 /** The filters of the audit trail, shared by the list and its CSV export (which has no paging). */
-export class AuditFilterQueryDto {
+export class AuditFilterQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional({
     description: `Event type, e.g. \`apikey.created\`, or a prefix such as \`apikey.*\`; or a comma-separated list of up to ${MAX_AUDIT_TYPES} of them (any matches), e.g. \`auth.login.failed,mfa.*\``,
   })
@@ -32,36 +36,19 @@ export class AuditFilterQueryDto {
   @IsString()
   @MaxLength(64)
   targetId?: string;
-
-  @ApiPropertyOptional({ description: 'RFC 3339 time; events at or after it' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  since?: string;
-
-  @ApiPropertyOptional({ description: 'RFC 3339 time; events before it' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  until?: string;
 }
 
 /** The list's query: the filters, the paging and the order. */
-export class AuditQueryDto extends IntersectionType(ListQueryDto, AuditFilterQueryDto) {
-  @ApiPropertyOptional({
-    enum: ['oldest', 'newest'],
-    default: 'oldest',
-    description: 'oldest first (the default), or newest first; a cursor continues in its order',
-  })
-  @IsOptional()
-  @IsIn(['oldest', 'newest'])
-  order?: 'oldest' | 'newest';
-}
+export class AuditQueryDto extends IntersectionType(
+  ChronologicalListQueryDto,
+  AuditFilterQueryDto,
+) {}
 
 export function auditFilterOf(query: AuditFilterQueryDto): AuditFilter {
   return {
     types: query.type ? [...new Set(query.type.split(','))] : undefined,
     actorId: query.actorId,
     targetId: query.targetId,
-    since: query.since ? new Date(query.since) : undefined,
-    until: query.until ? new Date(query.until) : undefined,
+    ...timeRangeOf(query),
   };
 }

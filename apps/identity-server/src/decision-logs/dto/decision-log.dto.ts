@@ -1,10 +1,17 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageOf } from '../../common/openapi.js';
-import { ListQueryDto } from '../../common/pagination.js';
+import {
+  ChronologicalListQueryDto,
+  TimeRangeQueryDto,
+  timeRangeOf,
+} from '../../common/pagination.js';
 import type { DecisionLogFilter } from '../decision-log.service.js';
 
-export class DecisionLogQueryDto extends ListQueryDto {
+export class DecisionLogQueryDto extends IntersectionType(
+  ChronologicalListQueryDto,
+  TimeRangeQueryDto,
+) {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only allowed, or only denied' })
   @IsOptional()
   @IsIn(['true', 'false'])
@@ -39,25 +46,6 @@ export class DecisionLogQueryDto extends ListQueryDto {
   @IsString()
   @MaxLength(200)
   requestId?: string;
-
-  @ApiPropertyOptional({ description: 'RFC 3339 time; entries at or after it' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  since?: string;
-
-  @ApiPropertyOptional({ description: 'RFC 3339 time; entries before it' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  until?: string;
-
-  @ApiPropertyOptional({
-    enum: ['oldest', 'newest'],
-    default: 'oldest',
-    description: 'oldest first (the default), or newest first; a cursor continues in its order',
-  })
-  @IsOptional()
-  @IsIn(['oldest', 'newest'])
-  order?: 'oldest' | 'newest';
 }
 
 export function decisionLogFilterOf(query: DecisionLogQueryDto): DecisionLogFilter {
@@ -68,8 +56,7 @@ export function decisionLogFilterOf(query: DecisionLogQueryDto): DecisionLogFilt
     resourceId: query.resourceId,
     actionName: query.actionName,
     requestId: query.requestId,
-    since: query.since ? new Date(query.since) : undefined,
-    until: query.until ? new Date(query.until) : undefined,
+    ...timeRangeOf(query),
   };
 }
 
