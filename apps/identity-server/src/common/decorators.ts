@@ -36,18 +36,25 @@ export type RouteAccess =
   | { kind: 'authenticated' }
   | { kind: 'none' };
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- keyed by handler
-const routeAccessByHandler = new WeakMap<Function, RouteAccess>();
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- keyed by class, then handler
+const routeAccessByRoute = new WeakMap<Function, WeakMap<Function, RouteAccess>>();
 
 /**
- * The route's declaration, read from its metadata once per handler: the global guards ask on
- * every request, and reading decorator metadata is a measurable share of a cheap request.
+ * The route's declaration, read from its metadata once per controller class and handler (a
+ * handler a subclass inherits may be declared otherwise there): the global guards ask on every
+ * request, and reading decorator metadata is a measurable share of a cheap request.
  */
 export function routeAccess(reflector: Reflector, context: ExecutionContext): RouteAccess {
   const handler = context.getHandler();
-  let access = routeAccessByHandler.get(handler);
+  const controller = context.getClass();
+  let byHandler = routeAccessByRoute.get(controller);
+  if (!byHandler) {
+    byHandler = new WeakMap();
+    routeAccessByRoute.set(controller, byHandler);
+  }
+  let access = byHandler.get(handler);
   if (access) return access;
-  const targets = [handler, context.getClass()];
+  const targets = [handler, controller];
   const read = <T>(key: string) => reflector.getAllAndOverride<T | undefined>(key, targets);
   const permission = read<RequiredPermission>(PERMISSION);
   access = read<boolean>(IS_PUBLIC)
@@ -61,7 +68,7 @@ export function routeAccess(reflector: Reflector, context: ExecutionContext): Ro
           : read<boolean>(AUTHENTICATED)
             ? { kind: 'authenticated' }
             : { kind: 'none' };
-  routeAccessByHandler.set(handler, access);
+  byHandler.set(handler, access);
   return access;
 }
 
