@@ -1,15 +1,12 @@
-import { ModulesContainer } from '@nestjs/core';
+import { ModulesContainer, Reflector } from '@nestjs/core';
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import {
-  AUTHENTICATED,
-  IS_PUBLIC,
-  OPERATOR_ONLY,
-  PERMISSION,
+  declaredAccess,
   SIGNED_IN,
-  type RequiredPermission,
+  type RouteAccess,
 } from '../apps/identity-server/src/common/decorators.js';
 import { READS_CONTEXT } from '../apps/identity-server/src/common/request-context.js';
 import { ScimAuthGuard } from '../apps/identity-server/src/scim/scim-auth.guard.js';
@@ -27,12 +24,15 @@ interface Route {
   full: string;
   /** Reads a decorator's metadata from the handler, else from its controller. */
   read: <T>(key: string) => T | undefined;
+  /** What the guards enforce on it (the same function they call). */
+  access: RouteAccess;
   /** Which narrowed request context the handler takes (@TenantCtx, @UserCtx), if any. */
   reads: 'tenant' | 'user' | undefined;
 }
 
 function routesOf(t: TestApp): Route[] {
   const routes: Route[] = [];
+  const reflector = new Reflector();
   for (const module of t.app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
@@ -52,6 +52,7 @@ function routesOf(t: TestApp): Route[] {
           read: <T>(key: string) =>
             (Reflect.getMetadata(key, handler) ?? Reflect.getMetadata(key, controller)) as
               T | undefined,
+          access: declaredAccess(reflector, handler, controller),
           reads: Reflect.getMetadata(READS_CONTEXT, controller.prototype, name) as
             'tenant' | 'user' | undefined,
         });
@@ -59,6 +60,25 @@ function routesOf(t: TestApp): Route[] {
     }
   }
   return routes;
+}
+
+function describeAccess(access: RouteAccess, scimToken: boolean): string {
+  switch (access.kind) {
+    case 'public':
+      return scimToken ? 'SCIM token (ScimAuthGuard)' : 'public';
+    case 'operator':
+      return 'operator only';
+    case 'permission': {
+      const { action, subject, orTeamLead } = access.permission;
+      return `${action} ${subject}${orTeamLead ? ' (or team lead)' : ''}`;
+    }
+    case 'signed-in':
+      return 'signed-in person';
+    case 'authenticated':
+      return 'any authenticated caller';
+    case 'none':
+      return 'UNDECLARED';
+  }
 }
 
 describe('route permission declarations', () => {
@@ -72,23 +92,10 @@ describe('route permission declarations', () => {
 
   it('match the reviewed list, and no route is left undeclared', async () => {
     const lines: string[] = [];
-    for (const { method, full, read } of routesOf(t)) {
-      const permission = read<RequiredPermission>(PERMISSION);
+    for (const { method, full, read, access } of routesOf(t)) {
       // SCIM routes pass the global guard and are authenticated by a tenant's SCIM token.
       const scimToken = (read<unknown[]>(GUARDS_METADATA) ?? []).includes(ScimAuthGuard);
-      const declared = read<boolean>(IS_PUBLIC)
-        ? scimToken
-          ? 'SCIM token (ScimAuthGuard)'
-          : 'public'
-        : read<boolean>(OPERATOR_ONLY)
-          ? 'operator only'
-          : permission
-            ? `${permission.action} ${permission.subject}${permission.orTeamLead ? ' (or team lead)' : ''}`
-            : read<boolean>(SIGNED_IN)
-              ? 'signed-in person'
-              : read<boolean>(AUTHENTICATED)
-                ? 'any authenticated caller'
-                : 'UNDECLARED';
+      const declared = describeAccess(access, scimToken);
       lines.push(`${method.padEnd(6)} ${full.padEnd(48)} ${declared}`);
     }
     lines.sort();

@@ -53,23 +53,33 @@ export function routeAccess(reflector: Reflector, context: ExecutionContext): Ro
     routeAccessByRoute.set(controller, byHandler);
   }
   let access = byHandler.get(handler);
-  if (access) return access;
+  if (!access) {
+    access = declaredAccess(reflector, handler, controller);
+    byHandler.set(handler, access);
+  }
+  return access;
+}
+
+/**
+ * What the handler's decorators declare, else its controller's, by precedence. The guards read it
+ * through routeAccess; the route list test reads it here, so the list shows what is enforced.
+ */
+export function declaredAccess(
+  reflector: Reflector,
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- a route handler
+  handler: Function,
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- its controller class
+  controller: Function,
+): RouteAccess {
   const targets = [handler, controller];
   const read = <T>(key: string) => reflector.getAllAndOverride<T | undefined>(key, targets);
   const permission = read<RequiredPermission>(PERMISSION);
-  access = read<boolean>(IS_PUBLIC)
-    ? { kind: 'public' }
-    : read<boolean>(OPERATOR_ONLY)
-      ? { kind: 'operator' }
-      : permission
-        ? { kind: 'permission', permission }
-        : read<boolean>(SIGNED_IN)
-          ? { kind: 'signed-in' }
-          : read<boolean>(AUTHENTICATED)
-            ? { kind: 'authenticated' }
-            : { kind: 'none' };
-  byHandler.set(handler, access);
-  return access;
+  if (read<boolean>(IS_PUBLIC)) return { kind: 'public' };
+  if (read<boolean>(OPERATOR_ONLY)) return { kind: 'operator' };
+  if (permission) return { kind: 'permission', permission };
+  if (read<boolean>(SIGNED_IN)) return { kind: 'signed-in' };
+  if (read<boolean>(AUTHENTICATED)) return { kind: 'authenticated' };
+  return { kind: 'none' };
 }
 
 /** The route needs no credential. Every other route is authenticated by the global guard. */
