@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { sha256 } from '#database';
 
 /**
  * The node arguments of `npm start` (flags and the entry file), read from package.json so that
@@ -22,7 +22,5 @@ export function serverArgs(): string[] {
  * the next run on that database could not open them and its server would not start.
  */
 export function benchEncryptionKeys(): string {
-  return (
-    process.env.ENCRYPTION_KEYS ?? `bench:${createHash('sha256').update('bench').digest('base64')}`
-  );
+  return process.env.ENCRYPTION_KEYS ?? `bench:${sha256('bench').toString('base64')}`;
 }

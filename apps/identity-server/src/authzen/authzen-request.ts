@@ -303,11 +303,15 @@ function decodeToken(page: AzPage, problems: RuleProblem[]): string | null {
   return null;
 }
 
+type Searched = 'subject' | 'resource' | 'action';
+/** A subject or resource a search looks for: its type, and perhaps an id. */
+type AzSought = { type: string; id?: string; properties?: Record<string, unknown> };
+
 /** A search request, read: the searched entity needs no id, or (action search) no action. */
-export interface AzSearch {
-  subject: { type: string; id?: string; properties?: Record<string, unknown> };
-  action?: AzAction;
-  resource: { type: string; id?: string; properties?: Record<string, unknown> };
+export interface AzSearch<S extends Searched> {
+  subject: S extends 'subject' ? AzSought : AzSubject;
+  action: S extends 'action' ? undefined : AzAction;
+  resource: S extends 'resource' ? AzSought : AzResource;
   context?: AzContext;
   page: AzPage;
   /** Where the page starts: the position the previous page's token carries, or null. */
@@ -318,12 +322,7 @@ export interface AzSearch {
  * The body of a subject, resource or action search (§8): what is searched for is the subject or
  * the resource without an id, or the action left out; all else as in an evaluation, and a page.
  */
-export function readSearch(
-  body: unknown,
-  searched: 'subject' | 'resource',
-): AzSearch & { action: AzAction };
-export function readSearch(body: unknown, searched: 'action'): AzSearch;
-export function readSearch(body: unknown, searched: 'subject' | 'resource' | 'action'): AzSearch {
+export function readSearch<S extends Searched>(body: unknown, searched: S): AzSearch<S> {
   const problems: RuleProblem[] = [];
   const b = isObject(body) ? body : {};
   if (!isObject(body)) problems.push({ field: '', message: 'the body must be a JSON object' });
@@ -335,12 +334,6 @@ export function readSearch(body: unknown, searched: 'subject' | 'resource' | 'ac
   const after = decodeToken(page, problems);
   if (problems.length > 0 || !subject || !resource || (searched !== 'action' && !action))
     throw new RequestProblems(problems);
-  return {
-    subject,
-    ...(action ? { action } : {}),
-    resource,
-    ...(context ? { context } : {}),
-    page,
-    after,
-  };
+  // The ids the search needs were required above, so the shapes are the ones AzSearch<S> names.
+  return { subject, action, resource, ...(context ? { context } : {}), page, after } as AzSearch<S>;
 }

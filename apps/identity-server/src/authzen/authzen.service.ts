@@ -19,7 +19,6 @@ import {
   type AzContext,
   type AzEvaluation,
   type AzEvaluations,
-  type AzResource,
 } from './authzen-request.js';
 
 /** What an evaluation answers: the decision, and a context with the reason or the error. */
@@ -218,9 +217,10 @@ export class AuthzenService {
   async searchSubjects(tenantId: string, body: unknown) {
     const { subject, action, resource, context, page, after } = readSearch(body, 'subject');
     if (subject.type !== 'user') return { page: { next_token: '', count: 0 }, results: [] };
-    const res = resource as AzResource;
-    const stored = (await this.catalog.attributes(tenantId, [res])).get(refKey(res.type, res.id));
-    const object = resourceObject(res, stored);
+    const stored = (await this.catalog.attributes(tenantId, [resource])).get(
+      refKey(resource.type, resource.id),
+    );
+    const object = resourceObject(resource, stored);
     const accessRules = await this.accessRules.compiled(tenantId);
     const results: { type: string; id: string }[] = [];
     let cursor = after;
@@ -264,11 +264,11 @@ export class AuthzenService {
    */
   async searchResources(tenantId: string, body: unknown) {
     const { subject, action, resource, context, page, after } = readSearch(body, 'resource');
-    const member = await this.member(tenantId, subject as { type: string; id: string });
+    const member = await this.member(tenantId, subject);
     if ('code' in member) return { page: { next_token: '', count: 0 }, results: [] };
     const accessRules = await this.accessRules.compiled(tenantId);
     const r = {
-      subject: subject as { type: string; id: string },
+      subject,
       action,
       ...(context ? { context } : {}),
     };
@@ -315,10 +315,9 @@ export class AuthzenService {
    * and team grants name there, and the built-in ones.
    */
   async searchActions(tenantId: string, body: unknown) {
-    const { subject, resource, context } = readSearch(body, 'action');
-    const member = await this.member(tenantId, subject as { type: string; id: string });
+    const { subject, resource: res, context } = readSearch(body, 'action');
+    const member = await this.member(tenantId, subject);
     if ('code' in member) return { page: { next_token: '', count: 0 }, results: [] };
-    const res = resource as AzResource;
     const named = namedActions(member.policy, res.type);
     const candidates = new Set(named.names);
     if (named.manage) {
@@ -332,7 +331,7 @@ export class AuthzenService {
     const results: { name: string }[] = [];
     for (const name of candidates) {
       const r = {
-        subject: subject as { type: string; id: string },
+        subject,
         action: { name },
         ...(context ? { context } : {}),
       };

@@ -202,12 +202,12 @@ export class CredentialStore<Row extends IssuedCredential, View extends Credenti
   }
 
   /**
-   * Checks `credential`, which parsed as this kind with `prefix`: the row whose hash matches it
-   * (compared in constant time), if it is neither revoked nor expired. Rows are looked up by
+   * Checks `credential` (hashed once), which parsed as this kind with `prefix`: the row whose
+   * hash matches it (compared in constant time), if it is neither revoked nor expired. Rows are looked up by
    * prefix alone (a request names no owner before it is authenticated); revoked ones are kept so
    * a refusal can say why.
    */
-  async verify(prefix: string, credential: string | PresentedSecret): Promise<Verification<Row>> {
+  async verify(prefix: string, credential: PresentedSecret): Promise<Verification<Row>> {
     const named = await this.cache.rows(prefix, () =>
       this.dataSource
         .getRepository(this.kind.entity)

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { parseSecret, type CursorKey } from '#database';
+import { parseSecret, PresentedSecret, type CursorKey } from '#database';
 import { AuditService } from '../audit/audit.service.js';
 import { RateLimitService } from '../auth/index.js';
 import { actorOf, type Principal, type RequestMeta } from '../common/principal.js';
@@ -108,7 +108,7 @@ export class ScimTokensService {
     const parsed = parseSecret(credential);
     const checked =
       parsed?.kind === SCIM_TOKEN_KIND
-        ? await this.store.verify(parsed.prefix, credential)
+        ? await this.store.verify(parsed.prefix, new PresentedSecret(credential))
         : ({ ok: false, reason: 'unknown_token', named: [] } as const);
     if (checked.ok) return { tenantId: checked.row.tenantId, tokenId: checked.row.id };
     const prefix = parsed ? `${parsed.kind}_${parsed.prefix}` : 'unrecognised';
