@@ -97,10 +97,10 @@ describe('resource catalog', () => {
       ['/doc/x', { properties: { id: 'other' } }, 400, 'validation_failed'],
       ['/doc/x', { properties: { ownerMemberId: memberA } }, 400, 'validation_failed'],
       ['/doc/x', { properties: [1, 2] }, 400, 'validation_failed'],
-      // Keys that name an object's prototype machinery, at any depth (a constructor key is
-      // refused for every body: forbidden_key).
+      // Keys that name an object's prototype machinery, at any depth, are refused in every
+      // validated body (forbidden_key), before the catalog's own rules see them.
       ['/doc/x', { properties: { constructor: 'x' } }, 400, 'forbidden_key'],
-      ['/doc/x', { properties: { a: { prototype: 1 } } }, 400, 'validation_failed'],
+      ['/doc/x', { properties: { a: { prototype: 1 } } }, 400, 'forbidden_key'],
       ['/doc/x', { ownerMemberId: 'not-a-uuid' }, 400, 'validation_failed'],
       ['/doc/x', { ownerMemberId: memberB }, 404, 'member_not_found'],
       ['/doc/x', { ownerMemberId: randomUUID() }, 404, 'member_not_found'],

@@ -272,12 +272,27 @@ describe('roles', () => {
     ['a rule without subject', { permissions: [{ action: 'read' }] }, 'validation_failed'],
     ['a null rule', { permissions: [null] }, 'validation_failed'],
     ['an unknown property', { extra: true }, 'validation_failed'],
+    [
+      'a prototype key in the conditions',
+      { permissions: [{ action: 'read', subject: 'D', conditions: { a: { prototype: 1 } } }] },
+      'forbidden_key',
+    ],
   ])('refuses %s, storing nothing', async (_what, change, code) => {
     const o = await createOrg(t);
     const res = await createRole(o, { ...auditor, ...change });
     expectProblem(res, code === 'role_exists' ? 409 : 400, code);
     if (code === 'validation_failed') expect(res.body.errors.length).toBeGreaterThan(0);
     expect(await t.sql('SELECT * FROM roles WHERE tenant_id = $1', [o.tenantId])).toEqual([]);
+  });
+
+  it('stores rule conditions exactly as sent, keys named like Object.prototype members included', async () => {
+    const o = await createOrg(t);
+    const permissions = [
+      { action: 'read', subject: 'Document', conditions: { toString: 'x', meta: { valueOf: 2 } } },
+    ];
+    const res = await createRole(o, { ...auditor, permissions });
+    expect(res.status).toBe(201);
+    expect(res.body.permissions).toEqual(permissions);
   });
 
   it('names the bad rule and operator in the field errors', async () => {

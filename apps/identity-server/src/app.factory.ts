@@ -22,10 +22,8 @@ import { createClientErrorHandler } from './common/client-errors.js';
 import { serveConsole } from './common/console-assets.js';
 import {
   bodyTooDeep,
-  forbiddenConstructorKey,
   forbiddenKeyIn,
   forbiddenQueryKey,
-  hasConstructorKey,
   hasPrototypeKey,
   jsonDepthExceeds,
   parsePlainJson,
@@ -93,8 +91,8 @@ export async function createApp(
       renderers: [scimErrorRenderer],
     }),
     // `__proto__` and `constructor.prototype` keys in a body are refused (forbidden_key), not
-    // silently removed: a client sending them is wrong or probing. Any other `constructor` key
-    // is refused after parsing (hasConstructorKey, below).
+    // silently removed: a client sending them is wrong or probing. Any other `constructor` or
+    // `prototype` key is refused by the validation pipe (common/validation.ts).
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     forceCloseConnections: 'idle',
@@ -140,7 +138,6 @@ export async function createApp(
       // characters are invalid JSON; invalid UTF-8 decodes to U+FFFD): without one, no walk.
       const errors = text.includes('\\u') ? badStrings(value) : [];
       if (errors.length > 0) done(invalidStrings(errors), undefined);
-      else if (hasConstructorKey(value)) done(forbiddenConstructorKey(), undefined);
       else done(null, value);
     });
   };

@@ -115,7 +115,7 @@ export const ERROR_CATALOG: Record<ErrorCode, CatalogEntry> = {
   [ErrorCode.BodyTooDeep]: { status: 400, title: 'The request body is nested too deeply' },
   [ErrorCode.ForbiddenKey]: {
     status: 400,
-    title: 'The body or query has a __proto__ or constructor key',
+    title: 'The body or query has a __proto__, prototype or constructor key',
   },
   [ErrorCode.InvalidString]: {
     status: 400,

@@ -1,9 +1,9 @@
 import {
   forbiddenKeyIn,
-  hasConstructorKey,
   jsonDepthExceeds,
   MAX_JSON_DEPTH,
   parsePlainJson,
+  prototypeKeyIn,
 } from './json-body.js';
 import { ErrorCode } from './errors.js';
 
@@ -67,12 +67,16 @@ describe('the plain JSON fast path', () => {
   });
 });
 
-describe('constructor keys', () => {
+describe('prototype keys in a parsed value', () => {
+  const hasConstructorKey = (value: unknown) => prototypeKeyIn(value) === 'constructor';
   it('are found at any depth, in objects and arrays, and only as keys', () => {
     expect(hasConstructorKey(JSON.parse('{"a":[{"b":{"constructor":1}}]}'))).toBe(true);
     expect(hasConstructorKey(JSON.parse('{"\\u0063onstructor":1}'))).toBe(true);
     expect(hasConstructorKey(JSON.parse('{"a":["constructor"],"b":"constructor"}'))).toBe(false);
     expect(hasConstructorKey({ a: 1 })).toBe(false);
     expect(hasConstructorKey(new Array(1_000_000).fill({ a: 1 }))).toBe(false);
+    expect(prototypeKeyIn(JSON.parse('{"a":{"prototype":1}}'))).toBe('prototype');
+    expect(prototypeKeyIn(JSON.parse('{"__proto__":1}'))).toBe('__proto__');
+    expect(prototypeKeyIn({ a: [{ b: 'prototype' }] })).toBeNull();
   });
 });

@@ -86,29 +86,30 @@ export function forbiddenKeyIn(text: string): DomainException | null {
 }
 
 /**
- * Whether a parsed body has a `constructor` key at any depth. Fastify refuses only
- * `constructor.prototype`; any other `constructor` key would reach class-transformer, which reads
- * it as the class to build and drops it, so the body a service checks and stores would silently
- * differ from the one sent (a role's conditions, a resource's properties). Walked only for bodies
- * whose text names it (or could, through a \u escape).
+ * The first `__proto__`, `prototype` or `constructor` key at any depth of a request value, or
+ * null. Nest's ValidationPipe deletes such keys in place before class-transformer runs, so the
+ * value a service checks and stores silently differed from the one sent (a role's conditions, a
+ * resource's properties); the app's pipe refuses them instead (validation.ts).
  */
-export function hasConstructorKey(value: unknown): boolean {
+export function prototypeKeyIn(value: unknown): string | null {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const current = stack.pop();
     if (current === null || typeof current !== 'object') continue;
-    if (!Array.isArray(current) && Object.hasOwn(current, 'constructor')) return true;
+    if (!Array.isArray(current))
+      for (const key of PROTOTYPE_KEYS) if (Object.hasOwn(current, key)) return key;
     // One by one: spreading a body's 500,000-item array would overflow the call stack.
     for (const item of Object.values(current))
       if (item !== null && typeof item === 'object') stack.push(item);
   }
-  return false;
+  return null;
 }
+const PROTOTYPE_KEYS = ['__proto__', 'prototype', 'constructor'] as const;
 
-export function forbiddenConstructorKey(): DomainException {
+export function forbiddenPrototypeKey(key: string): DomainException {
   return new DomainException(
     ErrorCode.ForbiddenKey,
-    'The request body has a constructor key, which is not accepted',
+    `The request has a ${key} key, which is not accepted`,
   );
 }
 

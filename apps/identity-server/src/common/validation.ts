@@ -7,6 +7,7 @@ import {
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { fieldErrors } from './problem.filter.js';
+import { forbiddenPrototypeKey, prototypeKeyIn } from './json-body.js';
 import type { FieldError } from './errors.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -44,6 +45,12 @@ export function registerFastCheck(dto: abstract new () => object, check: FastChe
 }
 
 class AppValidationPipe extends ValidationPipe {
+  /** Refused, not stripped in place: see prototypeKeyIn. */
+  protected override stripProtoKeys(value: unknown): void {
+    const key = prototypeKeyIn(value);
+    if (key !== null) throw forbiddenPrototypeKey(key);
+  }
+
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const fast = metadata.type === 'body' ? fastChecks.get(metadata.metatype) : undefined;
     const checked = fast?.(value);
@@ -68,6 +75,16 @@ export function createValidationPipe(): ValidationPipe {
  * IsOptional lets null through, which would store null where a value is required).
  */
 export const Absent = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/**
+ * A free-form field (rule conditions, catalog properties, a decision's subject) reaches the
+ * service exactly as sent. class-transformer would copy it into new objects and silently drop
+ * every key named like a member of Object.prototype (`constructor`, `prototype`, `toString`,
+ * `hasOwnProperty`…), so the domain's own checks, which refuse some of those keys, never saw them
+ * and the stored value differed from the one sent.
+ */
+export const Raw = () =>
+  Transform(({ obj, key }: { obj: Record<string, unknown>; key: string }) => obj[key]);
 
 /** Strings arrive trimmed (names, labels); other types pass through to fail their validators. */
 export const Trimmed = () =>

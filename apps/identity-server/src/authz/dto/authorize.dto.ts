@@ -19,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { isRfc3339 } from '../../common/rfc3339.js';
-import { Absent, registerFastCheck } from '../../common/validation.js';
+import { Absent, Raw, registerFastCheck } from '../../common/validation.js';
 
 export class DecisionContextDto {
   @ApiPropertyOptional({ description: 'The client address to decide for' })
@@ -55,6 +55,7 @@ export class AuthorizeDto {
     example: { type: 'Document', ownerId: '…' },
     description: '`type` and the attributes that rule conditions read',
   })
+  @Raw()
   @IsObject()
   subject!: Record<string, unknown>;
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { applyDecorators } from '@nestjs/common';
 import { IsArray, IsString, Matches } from 'class-validator';
 import { BUILT_IN_ROLE_KEYS, type PermissionRule } from '#policy';
-import { Absent, DescriptionText, NameText } from '../../common/validation.js';
+import { Absent, DescriptionText, NameText, Raw } from '../../common/validation.js';
 
 export const ROLE_KEY = /^[a-z][a-z0-9_-]{1,63}$/;
 
@@ -44,6 +44,7 @@ export class CreateRoleDto {
   description?: string;
 
   @ApiProperty(PERMISSIONS_DOC)
+  @Raw()
   @IsArray()
   permissions!: PermissionRule[];
 }
@@ -60,6 +61,7 @@ export class UpdateRoleDto {
   description?: string;
 
   @ApiPropertyOptional(PERMISSIONS_DOC)
+  @Raw()
   @Absent()
   @IsArray()
   permissions?: PermissionRule[];

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsArray, IsBoolean, IsIn, IsOptional, IsUUID, ValidateIf } from 'class-validator';
 import type { PermissionRule } from '#policy';
 import { ListQueryDto } from '../../common/pagination.js';
-import { Absent, DescriptionText, NameText } from '../../common/validation.js';
+import { Absent, DescriptionText, NameText, Raw } from '../../common/validation.js';
 
 export class CreateTeamDto {
   @ApiProperty({ maxLength: 100, example: 'Backend' })
@@ -79,6 +79,7 @@ export class TeamPermissionsDto {
     type: 'array',
     items: { type: 'object', additionalProperties: true },
   })
+  @Raw()
   @IsArray()
   permissions!: PermissionRule[];
 }
